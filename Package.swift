@@ -1,0 +1,94 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let package = Package(
+    name: "custos",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "custos", targets: ["custos"]),
+        .library(name: "CustosCore", targets: ["CustosCore"]),
+                .library(name: "CustosStore", targets: ["CustosStore"]),
+        .library(name: "CustosSQLite", targets: ["CustosSQLite"]),
+        .library(name: "CustosServer", targets: ["CustosServer"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.0"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.0"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.0"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.0"),
+        .package(url: "https://github.com/apple/swift-crypto.git", "3.12.0"..<"5.0.0"),
+    ],
+    targets: [
+        // Pure logic: no I/O.
+        .target(name: "CustosCore", swiftSettings: swiftSettings),
+        // INTEGRATE: .target(name: "CustosLedger", dependencies: [.product(name: "Crypto", package: "swift-crypto")], swiftSettings: swiftSettings),
+        // INTEGRATE: .target(name: "CustosPolicy", dependencies: ["CustosCore"], swiftSettings: swiftSettings),
+        // INTEGRATE: .target(name: "CustosSimulation", dependencies: ["CustosCore"], swiftSettings: swiftSettings),
+
+        // Storage.
+        .target(name: "CustosStore", dependencies: ["CustosCore"], swiftSettings: swiftSettings),
+        .target(
+            name: "CustosSQLite",
+            dependencies: [
+                "CustosStore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
+        // Edges.
+        .target(
+            name: "CustosServer",
+            dependencies: [
+                "CustosCore", "CustosStore", "CustosSQLite",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            resources: [.copy("Resources/openapi.json")],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "custos",
+            dependencies: [
+                "CustosServer", // INTEGRATE: "CustosSimulation",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "CustosTestKit",
+            dependencies: ["CustosCore", "CustosStore", "CustosSQLite"],
+            swiftSettings: swiftSettings
+        ),
+
+        // Tests: one target per module.
+        .testTarget(name: "CustosCoreTests", dependencies: ["CustosCore", "CustosTestKit"], swiftSettings: swiftSettings),
+        // INTEGRATE: .testTarget(name: "CustosLedgerTests", dependencies: ["CustosLedger"], swiftSettings: swiftSettings),
+        // INTEGRATE: .testTarget(name: "CustosPolicyTests", dependencies: ["CustosPolicy"], swiftSettings: swiftSettings),
+        // INTEGRATE: .testTarget(name: "CustosSimulationTests", dependencies: ["CustosSimulation"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "CustosSQLiteTests",
+            dependencies: ["CustosSQLite", "CustosTestKit"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "CustosServerTests",
+            dependencies: [
+                "CustosServer", "CustosTestKit",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+    ]
+)

@@ -1,0 +1,85 @@
+/// The embedded store's tables and indexes (docs/storage.md explains each choice).
+///
+/// Text that queries filter on is keyed by ``StableHash`` integers, so every secondary index is integer-keyed and
+/// implicitly suffixed by `seq`: a filter walks its index in commit order and pages need no sort.
+enum SQLiteSchema {
+    /// The schema version this code writes.
+    static let version = 1
+
+    /// The statements that create version 1.
+    static let statements: [String] = [
+        """
+        CREATE TABLE events(
+            seq INTEGER PRIMARY KEY,
+            time INTEGER NOT NULL,
+            received INTEGER NOT NULL,
+            actor_h INTEGER NOT NULL,
+            session_h INTEGER,
+            action_h INTEGER NOT NULL,
+            outcome INTEGER NOT NULL,
+            dataset_h INTEGER,
+            resource_h INTEGER,
+            app_h INTEGER NOT NULL,
+            rows INTEGER,
+            bytes INTEGER,
+            idem_h INTEGER,
+            body BLOB NOT NULL
+        )
+        """,
+        "CREATE INDEX events_actor ON events(actor_h)",
+        "CREATE INDEX events_session ON events(session_h) WHERE session_h IS NOT NULL",
+        "CREATE INDEX events_dataset ON events(dataset_h) WHERE dataset_h IS NOT NULL",
+        "CREATE INDEX events_resource ON events(resource_h) WHERE resource_h IS NOT NULL",
+        "CREATE INDEX events_time ON events(time)",
+        "CREATE INDEX events_idem ON events(idem_h) WHERE idem_h IS NOT NULL",
+        """
+        CREATE TABLE event_subjects(
+            subject_h INTEGER NOT NULL,
+            seq INTEGER NOT NULL,
+            PRIMARY KEY(subject_h, seq)
+        ) WITHOUT ROWID
+        """,
+        """
+        CREATE TABLE dataset_daily(
+            dataset TEXT NOT NULL,
+            day INTEGER NOT NULL,
+            actor TEXT NOT NULL,
+            events INTEGER NOT NULL,
+            rows INTEGER NOT NULL,
+            bytes INTEGER NOT NULL,
+            first INTEGER NOT NULL,
+            last INTEGER NOT NULL,
+            PRIMARY KEY(dataset, day, actor)
+        ) WITHOUT ROWID
+        """,
+        """
+        CREATE TABLE sessions(
+            actor TEXT NOT NULL,
+            session TEXT NOT NULL,
+            start INTEGER NOT NULL,
+            end INTEGER NOT NULL,
+            events INTEGER NOT NULL,
+            rows INTEGER NOT NULL,
+            bytes INTEGER NOT NULL,
+            denied INTEGER NOT NULL,
+            datasets TEXT NOT NULL,
+            actions TEXT NOT NULL,
+            PRIMARY KEY(actor, session)
+        ) WITHOUT ROWID
+        """,
+        "CREATE INDEX sessions_actor_start ON sessions(actor, start, session)",
+        "CREATE INDEX sessions_session ON sessions(session)",
+        """
+        CREATE TABLE api_keys(
+            id TEXT PRIMARY KEY,
+            name TEXT NOT NULL,
+            owner TEXT NOT NULL,
+            scopes TEXT NOT NULL,
+            secret_hash BLOB NOT NULL,
+            created INTEGER NOT NULL,
+            expires INTEGER,
+            revoked INTEGER
+        )
+        """,
+    ]
+}

@@ -1,0 +1,295 @@
+public import CustosCore
+public import CustosStore
+import Foundation
+import GRDB
+import GRDBSQLite
+
+/// An event with everything the insert needs computed before the write lock is taken.
+private struct PreparedEvent: Sendable {
+    let event: AccessEvent
+    let body: [UInt8]
+    let actorHash: Int64
+    let sessionHash: Int64?
+    let actionHash: Int64
+    let datasetHash: Int64?
+    let resourceHash: Int64?
+    let appHash: Int64
+    let idempotencyKey: String?
+    let idempotencyHash: Int64?
+    let subjectHashes: [Int64]
+
+    init(_ e: AccessEvent) {
+        event = e
+        body = e.canonicalBytes
+        actorHash = StableHash.of(e.actor.id)
+        sessionHash = e.actor.session.map(StableHash.of)
+        actionHash = StableHash.of(e.action)
+        datasetHash = e.resource?.dataset.map(StableHash.of)
+        resourceHash = e.resource?.id.map(StableHash.of)
+        appHash = StableHash.of(e.app)
+        idempotencyKey = e.id.map { e.app + "\u{0}" + $0 }
+        idempotencyHash = e.id.map { StableHash.of(e.app, $0) }
+        subjectHashes = Array(Set(e.subjects.map(StableHash.of))).sorted()
+    }
+}
+
+private struct DayKey: Hashable {
+    var dataset: String
+    var day: Int64
+    var actor: String
+}
+
+private struct DayTotals {
+    var events: Int64 = 0
+    var rows: Int64 = 0
+    var bytes: Int64 = 0
+    var first = Int64.max
+    var last = Int64.min
+
+    mutating func add(_ e: AccessEvent) {
+        events += 1
+        rows += e.rows ?? 0
+        bytes += e.bytes ?? 0
+        first = min(first, e.time.millisecondsSinceEpoch)
+        last = max(last, e.time.millisecondsSinceEpoch)
+    }
+}
+
+private struct SessionKey: Hashable {
+    var actor: String
+    var session: String
+}
+
+extension SessionSummary {
+    /// The session key of an event: its host session id, or `@YYYY-MM-DD` (UTC) when it has none.
+    static func key(of e: AccessEvent) -> String {
+        e.actor.session ?? "@" + String(e.time.rfc3339.prefix(10))
+    }
+
+    mutating func add(_ e: AccessEvent) {
+        start = min(start, e.time)
+        end = max(end, e.time)
+        events += 1
+        rows += e.rows ?? 0
+        bytes += e.bytes ?? 0
+        if e.outcome == .denied { denied += 1 }
+        if let d = e.resource?.dataset, !datasets.contains(d), datasets.count < 32 { datasets.append(d) }
+        actions[e.action, default: 0] += 1
+    }
+}
+
+extension SQLiteStore: EventStore {
+    public func append(_ requests: [[AccessEvent]], received: Timestamp) async throws -> [AppendResult] {
+        let prepared = requests.map { $0.map(PreparedEvent.init) }
+        do {
+            return try await pool.write { db in try Self.append(prepared, received: received, db: db) }
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw StoreError(.unavailable, "append failed: \(error)")
+        }
+    }
+
+    private static func append(_ requests: [[PreparedEvent]], received: Timestamp, db: Database) throws
+        -> [AppendResult]
+    {
+        var nextSeq = try Int64.fetchOne(db, sql: "SELECT coalesce(max(seq) + 1, 0) FROM events") ?? 0
+        let insertEvent = try RawStatement(
+            db,
+            """
+            INSERT INTO events(seq, time, received, actor_h, session_h, action_h, outcome, dataset_h, resource_h, \
+            app_h, rows, bytes, idem_h, body) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)
+            """
+        )
+        let insertSubject = try RawStatement(db, "INSERT OR IGNORE INTO event_subjects(subject_h, seq) VALUES (?, ?)")
+        let findID = try RawStatement(db, "SELECT seq, body FROM events WHERE idem_h = ?")
+        var committedIDs: [String: (seq: Int64, body: [UInt8])] = [:]
+        var days: [DayKey: DayTotals] = [:]
+        var sessions: [SessionKey: SessionSummary] = [:]
+        var results: [AppendResult] = []
+        results.reserveCapacity(requests.count)
+
+        for request in requests {
+            // Resolve client ids first, so a conflicting request writes nothing.
+            var existing: [Int: Int64] = [:]
+            var conflicts: [IDConflict] = []
+            for (i, p) in request.enumerated() {
+                guard let key = p.idempotencyKey, let hash = p.idempotencyHash, let id = p.event.id else { continue }
+                if let prior = committedIDs[key] {
+                    if prior.body == p.body {
+                        existing[i] = prior.seq
+                    } else {
+                        conflicts.append(IDConflict(index: i, id: id, existingSeq: prior.seq))
+                    }
+                    continue
+                }
+                findID.bind(1, hash)
+                try findID.query { row in
+                    let seq = sqlite3_column_int64(row, 0)
+                    let body = columnBytes(row, 1)
+                    if body.elementsEqual(p.body) {
+                        existing[i] = seq
+                    } else if let stored = try? SQLiteStore.decode(seq: seq, received: 0, body: body),
+                        stored.event.app == p.event.app, stored.event.id == id
+                    {
+                        conflicts.append(IDConflict(index: i, id: id, existingSeq: seq))
+                    }
+                }
+            }
+            if !conflicts.isEmpty {
+                results.append(.conflict(conflicts))
+                continue
+            }
+            var seqs: [Int64] = []
+            seqs.reserveCapacity(request.count)
+            var stored = 0
+            for (i, p) in request.enumerated() {
+                if let seq = existing[i] {
+                    seqs.append(seq)
+                    continue
+                }
+                let seq = nextSeq
+                let e = p.event
+                insertEvent.bind(1, seq)
+                insertEvent.bind(2, e.time.millisecondsSinceEpoch)
+                insertEvent.bind(3, received.millisecondsSinceEpoch)
+                insertEvent.bind(4, p.actorHash)
+                insertEvent.bind(5, p.sessionHash)
+                insertEvent.bind(6, p.actionHash)
+                insertEvent.bind(7, Int64(OutcomeCode.of(e.outcome)))
+                insertEvent.bind(8, p.datasetHash)
+                insertEvent.bind(9, p.resourceHash)
+                insertEvent.bind(10, p.appHash)
+                insertEvent.bind(11, e.rows)
+                insertEvent.bind(12, e.bytes)
+                insertEvent.bind(13, p.idempotencyHash)
+                insertEvent.bindBlob(14, p.body)
+                try insertEvent.run()
+                for s in p.subjectHashes {
+                    insertSubject.bind(1, s)
+                    insertSubject.bind(2, seq)
+                    try insertSubject.run()
+                }
+                if let key = p.idempotencyKey { committedIDs[key] = (seq, p.body) }
+                if let dataset = e.resource?.dataset {
+                    days[DayKey(dataset: dataset, day: e.time.dayNumber, actor: e.actor.id), default: DayTotals()]
+                        .add(e)
+                }
+                let sk = SessionKey(actor: e.actor.id, session: SessionSummary.key(of: e))
+                sessions[sk, default: SessionSummary(
+                    session: sk.session, actor: sk.actor, start: e.time, end: e.time, events: 0, rows: 0, bytes: 0,
+                    denied: 0, datasets: [], actions: [:]
+                )].add(e)
+                seqs.append(seq)
+                nextSeq += 1
+                stored += 1
+            }
+            results.append(.accepted(AppendReceipt(seqs: seqs, stored: stored, duplicates: request.count - stored)))
+        }
+        try applyDatasetRollup(days, db: db)
+        try applySessionRollup(sessions, db: db)
+        return results
+    }
+
+    private static func applyDatasetRollup(_ days: [DayKey: DayTotals], db: Database) throws {
+        guard !days.isEmpty else { return }
+        let upsert = try RawStatement(
+            db,
+            """
+            INSERT INTO dataset_daily(dataset, day, actor, events, rows, bytes, first, last) VALUES (?,?,?,?,?,?,?,?)
+            ON CONFLICT(dataset, day, actor) DO UPDATE SET events = events + excluded.events,
+            rows = rows + excluded.rows, bytes = bytes + excluded.bytes,
+            first = min(first, excluded.first), last = max(last, excluded.last)
+            """
+        )
+        for (k, t) in days {
+            upsert.bind(1, k.dataset)
+            upsert.bind(2, k.day)
+            upsert.bind(3, k.actor)
+            upsert.bind(4, t.events)
+            upsert.bind(5, t.rows)
+            upsert.bind(6, t.bytes)
+            upsert.bind(7, t.first)
+            upsert.bind(8, t.last)
+            try upsert.run()
+        }
+    }
+
+    private static func applySessionRollup(_ sessions: [SessionKey: SessionSummary], db: Database) throws {
+        guard !sessions.isEmpty else { return }
+        let select = try RawStatement(
+            db,
+            """
+            SELECT start, end, events, rows, bytes, denied, datasets, actions FROM sessions
+            WHERE actor = ? AND session = ?
+            """
+        )
+        let write = try RawStatement(
+            db,
+            """
+            INSERT OR REPLACE INTO sessions(actor, session, start, end, events, rows, bytes, denied, datasets, actions)
+            VALUES (?,?,?,?,?,?,?,?,?,?)
+            """
+        )
+        for (k, new) in sessions {
+            var merged = new
+            select.bind(1, k.actor)
+            select.bind(2, k.session)
+            try select.query { row in
+                let old = SQLiteStore.sessionSummary(actor: k.actor, session: k.session, row: row, offset: 0)
+                merged.start = min(old.start, new.start)
+                merged.end = max(old.end, new.end)
+                merged.events += old.events
+                merged.rows += old.rows
+                merged.bytes += old.bytes
+                merged.denied += old.denied
+                merged.datasets = old.datasets
+                for d in new.datasets where !merged.datasets.contains(d) && merged.datasets.count < 32 {
+                    merged.datasets.append(d)
+                }
+                merged.actions = old.actions.merging(new.actions, uniquingKeysWith: +)
+            }
+            write.bind(1, k.actor)
+            write.bind(2, k.session)
+            write.bind(3, merged.start.millisecondsSinceEpoch)
+            write.bind(4, merged.end.millisecondsSinceEpoch)
+            write.bind(5, merged.events)
+            write.bind(6, merged.rows)
+            write.bind(7, merged.bytes)
+            write.bind(8, merged.denied)
+            write.bind(9, CanonicalJSON.string(.array(merged.datasets.map { .string($0) })))
+            write.bind(10, CanonicalJSON.string(.object(JSONObject(merged.actions.map { ($0.key, .integer($0.value)) }))))
+            try write.run()
+        }
+    }
+
+    /// Reads a session row's columns start…actions beginning at `offset`.
+    static func sessionSummary(actor: String, session: String, row: OpaquePointer, offset i: Int32) -> SessionSummary {
+        func text(_ c: Int32) -> [UInt8] { Array(columnBytes(row, c)) }
+        var datasets: [String] = []
+        if case .array(let a)? = try? JSONParser().parse(text(i + 6)) { datasets = a.compactMap(\.stringValue) }
+        var actions: [String: Int64] = [:]
+        if case .object(let o)? = try? JSONParser().parse(text(i + 7)) {
+            for (k, v) in o.members { if case .integer(let n) = v { actions[k] = n } }
+        }
+        return SessionSummary(
+            session: session, actor: actor,
+            start: Timestamp(millisecondsSinceEpoch: sqlite3_column_int64(row, i)),
+            end: Timestamp(millisecondsSinceEpoch: sqlite3_column_int64(row, i + 1)),
+            events: sqlite3_column_int64(row, i + 2), rows: sqlite3_column_int64(row, i + 3),
+            bytes: sqlite3_column_int64(row, i + 4), denied: sqlite3_column_int64(row, i + 5),
+            datasets: datasets, actions: actions
+        )
+    }
+}
+
+/// The integer stored for each outcome.
+enum OutcomeCode {
+    static func of(_ o: Outcome) -> Int {
+        switch o {
+        case .success: 0
+        case .denied: 1
+        case .failure: 2
+        }
+    }
+}

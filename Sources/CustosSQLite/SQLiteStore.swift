@@ -1,0 +1,97 @@
+import CustosCore
+import CustosStore
+import Foundation
+import GRDB
+
+/// The embedded store: one SQLite database file in WAL mode with `synchronous=FULL`, so an acknowledged commit
+/// survives `kill -9` and power loss. One connection writes; readers run concurrently on their own connections.
+public final class SQLiteStore: Sendable {
+    /// How the database is opened.
+    public struct Options: Sendable {
+        /// Page cache of the writer connection, in KiB.
+        public var writerCacheKiB: Int = 262_144
+        /// Page cache of each reader connection, in KiB.
+        public var readerCacheKiB: Int = 65_536
+        /// The most concurrent readers.
+        public var maximumReaders: Int = 8
+        /// Whether commits wait for the disk (`synchronous=FULL`); only benchmarks of the raw engine turn it off.
+        public var durable: Bool = true
+
+        /// The defaults.
+        public init() {}
+    }
+
+    let pool: DatabasePool
+    /// The database file's path.
+    public let path: String
+
+    /// Opens (creating if needed) the store in `directory`, as `custos.sqlite`.
+    public convenience init(directory: String, options: Options = Options()) throws {
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        try self.init(path: (directory as NSString).appendingPathComponent("custos.sqlite"), options: options)
+    }
+
+    /// Opens (creating if needed) the store at a database file path.
+    public init(path: String, options: Options = Options()) throws {
+        var config = Configuration()
+        config.maximumReaderCount = options.maximumReaders
+        config.label = "custos"
+        let durable = options.durable
+        let writerCache = options.writerCacheKiB
+        let readerCache = options.readerCacheKiB
+        config.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = \(durable ? "FULL" : "OFF")")
+            let cache = db.configuration.readonly ? readerCache : writerCache
+            try db.execute(sql: "PRAGMA cache_size = -\(cache)")
+            try db.execute(sql: "PRAGMA temp_store = MEMORY")
+        }
+        do {
+            pool = try DatabasePool(path: path, configuration: config)
+        } catch {
+            throw StoreError(.unavailable, "cannot open \(path): \(error)")
+        }
+        self.path = path
+        try migrate()
+    }
+
+    private func migrate() throws {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1") { db in
+            for sql in SQLiteSchema.statements { try db.execute(sql: sql) }
+        }
+        try migrator.migrate(pool)
+    }
+
+    /// Runs a checkpoint of the write-ahead log into the database file (on shutdown, to leave a compact file).
+    public func checkpoint() throws {
+        _ = try pool.writeWithoutTransaction { db in try db.checkpoint(.truncate) }
+    }
+
+    func read<T: Sendable>(_ body: @Sendable @escaping (Database) throws -> T) async throws -> T {
+        do {
+            return try await pool.read(body)
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw StoreError(.unavailable, "read failed: \(error)")
+        }
+    }
+}
+
+extension SQLiteStore {
+    /// Decodes a stored body back into an event.
+    static func decode(seq: Int64, received: Int64, body: Data) throws -> StoredEvent {
+        let value: JSONValue
+        do {
+            value = try JSONParser().parse(body)
+        } catch {
+            throw StoreError(.corrupt, "event \(seq) does not parse: \(error)")
+        }
+        switch EventValidator(allowsReservedActions: true).validate(value) {
+        case .valid(let event):
+            return StoredEvent(seq: seq, received: Timestamp(millisecondsSinceEpoch: received), event: event)
+        case .invalid(let issues):
+            throw StoreError(.corrupt, "event \(seq) does not validate: \(issues.first.map(\.description) ?? "")")
+        }
+    }
+}
