@@ -36,6 +36,7 @@ public final class SQLiteStore: Sendable {
         var config = Configuration()
         config.maximumReaderCount = options.maximumReaders
         config.label = "custos"
+        config.busyMode = .timeout(30)
         let durable = options.durable
         let writerCache = options.writerCacheKiB
         let readerCache = options.readerCacheKiB

@@ -1,0 +1,107 @@
+import CustosCore
+import CustosStore
+import Foundation
+import Hummingbird
+import Prometheus
+import Logging
+
+/// Everything the HTTP API needs, built once per server: the store, the sequencer in front of it, authentication,
+/// metrics and the read recorder.
+public final class CustosAPI: Sendable {
+    /// The event store.
+    public let store: any EventStore
+    /// The key store.
+    public let keys: any KeyStore
+    /// The single sequencer.
+    public let pipeline: IngestPipeline
+    /// The metrics.
+    public let metrics: ServerMetrics
+    let authenticator: Authenticator
+    let recorder: ReadRecorder
+    let batchDecoder = EventBatchDecoder()
+    /// The largest request body accepted, in bytes.
+    public let maximumBodyBytes: Int
+
+    /// Creates the API over a store that keeps events and keys.
+    public init(
+        store: some EventStore & KeyStore, queueCapacity: Int = 100_000, maximumBodyBytes: Int = 32 << 20,
+        clock: @escaping @Sendable () -> Timestamp = CustosAPI.systemClock
+    ) {
+        let metrics = ServerMetrics()
+        self.store = store
+        self.keys = store
+        self.metrics = metrics
+        self.maximumBodyBytes = maximumBodyBytes
+        pipeline = IngestPipeline(
+            store: store, capacity: queueCapacity, clock: clock, observe: { metrics.observe($0) })
+        authenticator = Authenticator(keys: store, clock: clock)
+        recorder = ReadRecorder(pipeline: pipeline, clock: clock)
+    }
+
+    /// The wall clock, in UTC milliseconds.
+    public static let systemClock: @Sendable () -> Timestamp = {
+        Timestamp(millisecondsSinceEpoch: Int64((Date().timeIntervalSince1970 * 1000).rounded(.down)))
+    }
+
+    /// The router with every route of the API.
+    public func router() -> Router<CustosRequestContext> {
+        let router = Router(context: CustosRequestContext.self)
+        router.add(middleware: ProblemMiddleware())
+        router.get("/health") { _, _ in
+            Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: "{\"status\":\"ok\"}")))
+        }
+        router.get("/metrics") { request, _ in
+            _ = try await self.authenticator.authenticate(request, scope: .read)
+            self.metrics.queueDepth.set(Double(await self.pipeline.depth))
+            return Response(
+                status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
+                body: .init(byteBuffer: ByteBuffer(bytes: self.metrics.registry.emitToBuffer())))
+        }
+        router.get("/openapi.json") { _, _ in
+            Response(
+                status: .ok, headers: [.contentType: "application/json"],
+                body: .init(byteBuffer: ByteBuffer(bytes: OpenAPIDocument.bytes)))
+        }
+        addIngestRoutes(to: router)
+        addQueryRoutes(to: router)
+        return router
+    }
+}
+
+/// Turns errors that are not already HTTP responses into problem+json, so no error leaves as bare text.
+struct ProblemMiddleware: RouterMiddleware {
+    typealias Context = CustosRequestContext
+
+    func handle(
+        _ request: Request, context: Context, next: (Request, Context) async throws -> Response
+    ) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch let p as Problem {
+            throw p
+        } catch let e as StoreError {
+            switch e.code {
+            case .overloaded: throw Problem.overloaded(e.message)
+            case .invalidQuery: throw Problem(.badRequest, type: "invalid-parameter", title: "Invalid parameter", detail: e.message)
+            case .notFound: throw Problem.notFound(e.message)
+            default:
+                context.logger.error("store error", metadata: ["code": "\(e.code)"])
+                throw Problem(.internalServerError, type: "store-error", title: "Store error", detail: "the store failed; see the server log")
+            }
+        } catch let e as HTTPError {
+            throw Problem(e.status, type: "http-\(e.status.code)", title: e.status.reasonPhrase, detail: e.body ?? e.status.reasonPhrase)
+        } catch {
+            context.logger.error("unexpected error", metadata: ["type": "\(type(of: error))"])
+            throw Problem(.internalServerError, type: "internal", title: "Internal error", detail: "see the server log")
+        }
+    }
+}
+
+extension Response {
+    /// A JSON response with the canonical encoding of `value`.
+    static func json(_ value: JSONValue, status: HTTPResponse.Status = .ok) -> Response {
+        Response(
+            status: status, headers: [.contentType: "application/json"],
+            body: .init(byteBuffer: ByteBuffer(bytes: CanonicalJSON.encode(value))))
+    }
+}

@@ -1,0 +1,16 @@
+import CustosStore
+import Hummingbird
+
+/// The per-request state of the Custos API: Hummingbird's core context plus the authenticated API key.
+public struct CustosRequestContext: RequestContext {
+    /// Hummingbird's own per-request storage.
+    public var coreContext: CoreRequestContextStorage
+    /// The key that authenticated the request; nil on public endpoints.
+    public var key: APIKeyRecord?
+
+    /// Creates a context for a request.
+    public init(source: Source) {
+        coreContext = .init(source: source)
+        key = nil
+    }
+}

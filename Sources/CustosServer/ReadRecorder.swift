@@ -1,0 +1,27 @@
+import CustosCore
+import CustosStore
+
+/// Records every read of audit data as a `custos.read` event in the ledger — durably, before the answer leaves —
+/// so that the overseers are overseen.
+public struct ReadRecorder: Sendable {
+    let pipeline: IngestPipeline
+    let clock: @Sendable () -> Timestamp
+
+    /// Records that `key`'s owner asked `what` (method, path and query), touching `subjects`.
+    func record(key: APIKeyRecord, what: String, resource: String, subjects: [String] = []) async throws {
+        let event = AccessEvent(
+            time: clock(),
+            actor: Actor(id: key.owner, session: "key:" + key.id),
+            action: "custos.read",
+            resource: Resource(type: "custos.api", id: String(resource.prefix(1024))),
+            subjects: subjects,
+            query: String(what.utf8.prefix(65_536)) ?? what,
+            app: "custos"
+        )
+        do {
+            _ = try await pipeline.submit([event])
+        } catch let e as StoreError where e.code == .overloaded {
+            throw Problem.overloaded("the read could not be recorded: \(e.message)")
+        }
+    }
+}

@@ -1,0 +1,85 @@
+import CustosCore
+import Foundation
+
+/// How `custos serve` runs: where it listens, where its data lives, and the limits of its ingest path. Read from
+/// a JSON config file (docs/operations.md) and overridden by command-line options.
+public struct ServerConfiguration: Sendable, Hashable {
+    /// The address to listen on.
+    public var host = "127.0.0.1"
+    /// The port to listen on.
+    public var port = 8080
+    /// The data directory of the embedded store.
+    public var dataDirectory = "./custos-data"
+    /// The most events waiting for a commit before ingest answers 503.
+    public var queueCapacity = 100_000
+    /// The largest request body, in bytes.
+    public var maximumBodyBytes = 32 << 20
+    /// The log level (trace, debug, info, notice, warning, error, critical).
+    public var logLevel = "info"
+
+    /// The defaults.
+    public init() {}
+
+    /// The fields a config file may set.
+    public static let fields = ["host", "port", "data", "queue_capacity", "max_body_bytes", "log_level"]
+
+    /// Reads a JSON config file; unknown fields and bad values are errors naming the field.
+    public static func load(path: String) throws -> ServerConfiguration {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw ConfigurationError(path: path, field: "", reason: "cannot be read")
+        }
+        let value: JSONValue
+        do {
+            value = try JSONParser().parse(Array(data))
+        } catch {
+            throw ConfigurationError(path: path, field: "", reason: "is not valid JSON: \(error)")
+        }
+        guard case .object(let o) = value else {
+            throw ConfigurationError(path: path, field: "", reason: "must be a JSON object")
+        }
+        var c = ServerConfiguration()
+        for (k, v) in o.members {
+            func string() throws -> String {
+                guard case .string(let s) = v, !s.isEmpty else {
+                    throw ConfigurationError(path: path, field: k, reason: "must be a non-empty string")
+                }
+                return s
+            }
+            func integer(_ range: ClosedRange<Int64>) throws -> Int {
+                guard case .integer(let i) = v, range.contains(i) else {
+                    throw ConfigurationError(
+                        path: path, field: k, reason: "must be a whole number from \(range.lowerBound) to \(range.upperBound)")
+                }
+                return Int(i)
+            }
+            switch k {
+            case "host": c.host = try string()
+            case "port": c.port = try integer(0...65535)
+            case "data": c.dataDirectory = try string()
+            case "queue_capacity": c.queueCapacity = try integer(1...10_000_000)
+            case "max_body_bytes": c.maximumBodyBytes = try integer(1024...1 << 30)
+            case "log_level":
+                c.logLevel = try string()
+                guard ["trace", "debug", "info", "notice", "warning", "error", "critical"].contains(c.logLevel) else {
+                    throw ConfigurationError(path: path, field: k, reason: "must be one of trace, debug, info, notice, warning, error, critical")
+                }
+            default:
+                throw ConfigurationError(
+                    path: path, field: k, reason: "unknown field (expected one of: \(fields.joined(separator: ", ")))")
+            }
+        }
+        return c
+    }
+}
+
+/// A config file that cannot be used, naming the field and why.
+public struct ConfigurationError: Error, CustomStringConvertible {
+    /// The file.
+    public var path: String
+    /// The field, or empty for the file as a whole.
+    public var field: String
+    /// Why.
+    public var reason: String
+
+    public var description: String { "\(path): \(field.isEmpty ? "" : field + ": ")\(reason)" }
+}

@@ -1,0 +1,14 @@
+import ArgumentParser
+
+/// The `custos` command: the server, the demo, and the tools supervisors and operators use.
+@main
+struct Custos: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "custos",
+        abstract: "Oversight of access to sensitive data: policy, a verifiable record, detection and investigation.",
+        subcommands: [
+            ServeCommand.self, IngestCommand.self, QueryCommand.self, KeysCommand.self,
+            // INTEGRATE: SimulateCommand.self, BenchCommand.self,
+        ]
+    )
+}

@@ -1,0 +1,37 @@
+import ArgumentParser
+import CustosServer
+import CustosSQLite
+import Foundation
+
+/// `custos serve`: the HTTP API on the embedded store, with no demo data.
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve", abstract: "Run the Custos server on the embedded SQLite store.")
+
+    @Option(name: .long, help: "A JSON config file (docs/operations.md); options given here override it.")
+    var config: String?
+
+    @Option(name: .long, help: "The data directory (default ./custos-data).")
+    var data: String?
+
+    @Option(name: .long, help: "The address to listen on (default 127.0.0.1).")
+    var host: String?
+
+    @Option(name: .long, help: "The port to listen on (default 8080; 0 picks a free port).")
+    var port: Int?
+
+    func run() async throws {
+        var c = ServerConfiguration()
+        if let config {
+            do { c = try ServerConfiguration.load(path: config) } catch { throw ValidationError("\(error)") }
+        }
+        if let data { c.dataDirectory = data }
+        if let host { c.host = host }
+        if let port { c.port = port }
+        let store = try SQLiteStore(directory: c.dataDirectory)
+        let dataDirectory = c.dataDirectory
+        try await CustosServerRunner.run(c, store: store) { url in
+            printFlushed("Custos is listening on \(url) (data: \(dataDirectory))")
+        }
+    }
+}
