@@ -12,7 +12,8 @@ let package = Package(
     products: [
         .executable(name: "custos", targets: ["custos"]),
         .library(name: "CustosCore", targets: ["CustosCore"]),
-                .library(name: "CustosStore", targets: ["CustosStore"]),
+                .library(name: "CustosLedger", targets: ["CustosLedger"]),
+        .library(name: "CustosStore", targets: ["CustosStore"]),
         .library(name: "CustosSQLite", targets: ["CustosSQLite"]),
         .library(name: "CustosServer", targets: ["CustosServer"]),
     ],
@@ -28,9 +29,13 @@ let package = Package(
     targets: [
         // Pure logic: no I/O.
         .target(name: "CustosCore", swiftSettings: swiftSettings),
-        // INTEGRATE: .target(name: "CustosLedger", dependencies: [.product(name: "Crypto", package: "swift-crypto")], swiftSettings: swiftSettings),
+        .target(
+            name: "CustosLedger",
+            dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: swiftSettings
+        ),
         // INTEGRATE: .target(name: "CustosPolicy", dependencies: ["CustosCore"], swiftSettings: swiftSettings),
-        // INTEGRATE: .target(name: "CustosSimulation", dependencies: ["CustosCore"], swiftSettings: swiftSettings),
+        .target(name: "CustosSimulation", dependencies: ["CustosCore"], swiftSettings: swiftSettings),
 
         // Storage.
         .target(name: "CustosStore", dependencies: ["CustosCore"], swiftSettings: swiftSettings),
@@ -61,7 +66,7 @@ let package = Package(
         .executableTarget(
             name: "custos",
             dependencies: [
-                "CustosServer", // INTEGRATE: "CustosSimulation",
+                "CustosServer", "CustosSimulation",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
@@ -74,9 +79,13 @@ let package = Package(
 
         // Tests: one target per module.
         .testTarget(name: "CustosCoreTests", dependencies: ["CustosCore", "CustosTestKit"], swiftSettings: swiftSettings),
-        // INTEGRATE: .testTarget(name: "CustosLedgerTests", dependencies: ["CustosLedger"], swiftSettings: swiftSettings),
+        .testTarget(name: "CustosLedgerTests", dependencies: ["CustosLedger"], swiftSettings: swiftSettings),
         // INTEGRATE: .testTarget(name: "CustosPolicyTests", dependencies: ["CustosPolicy"], swiftSettings: swiftSettings),
-        // INTEGRATE: .testTarget(name: "CustosSimulationTests", dependencies: ["CustosSimulation"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "CustosSimulationTests",
+            dependencies: ["CustosSimulation"],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "CustosSQLiteTests",
             dependencies: ["CustosSQLite", "CustosTestKit"],

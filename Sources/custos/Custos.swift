@@ -7,8 +7,8 @@ struct Custos: AsyncParsableCommand {
         commandName: "custos",
         abstract: "Oversight of access to sensitive data: policy, a verifiable record, detection and investigation.",
         subcommands: [
-            ServeCommand.self, IngestCommand.self, QueryCommand.self, KeysCommand.self,
-            // INTEGRATE: SimulateCommand.self, BenchCommand.self,
+            DemoCommand.self, ServeCommand.self, IngestCommand.self, QueryCommand.self, KeysCommand.self,
+            SimulateCommand.self,
         ]
     )
 }

@@ -32,9 +32,7 @@ public struct EventBatchDecoder: Sendable {
                 let value = try JSONParser().parse(body)
                 if case .array(let a) = value { values = a } else { values = [value] }
             case .ndjson:
-                try body.withUnsafeBufferPointer { buffer throws(JSONParseError) in
-                    try JSONParser().parseSequence(buffer) { value, _ throws(JSONParseError) in values.append(value) }
-                }
+                return decodeLines(body)
             }
         } catch {
             return .failure(EventBatchError(syntax: error, framing: framing))
@@ -50,6 +48,51 @@ public struct EventBatchDecoder: Sendable {
             )
         }
         return validate(values)
+    }
+
+    /// NDJSON: each non-blank line is one event; a line that is not JSON is an issue of that event, so every bad
+    /// line is reported, with its line number.
+    private func decodeLines(_ body: [UInt8]) -> Result<[AccessEvent], EventBatchError> {
+        var values: [JSONValue] = []
+        var syntaxIssues: [ValidationIssue] = []
+        var lineNumber = 0
+        var start = 0
+        let parser = JSONParser()
+        while start <= body.count {
+            lineNumber += 1
+            var end = start
+            while end < body.count && body[end] != 0x0A { end += 1 }
+            let line = body[start..<end]
+            start = end + 1
+            guard line.contains(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0D }) else { continue }
+            let index = values.count + syntaxIssues.count
+            if values.count + syntaxIssues.count >= maximumEvents {
+                return .failure(
+                    EventBatchError(issues: [
+                        ValidationIssue(path: "", reason: "the batch holds more than \(maximumEvents) events")
+                    ]))
+            }
+            do {
+                values.append(try parser.parse(line))
+            } catch {
+                values.append(.null)
+                syntaxIssues.append(
+                    ValidationIssue(index: index, path: "", reason: "line \(lineNumber), column \(error.column): \(error.reason)"))
+            }
+        }
+        if values.isEmpty {
+            return .failure(EventBatchError(issues: [ValidationIssue(path: "", reason: "the batch holds no events")]))
+        }
+        if syntaxIssues.isEmpty { return validate(values) }
+        var issues = syntaxIssues
+        if case .failure(let e) = validate(values) {
+            let bad = Set(syntaxIssues.compactMap(\.index))
+            issues += e.issues.filter { !bad.contains($0.index ?? -1) }
+        }
+        issues.sort { ($0.index ?? -1) < ($1.index ?? -1) }
+        let invalid = Set(issues.compactMap(\.index)).count
+        let listed = Array(issues.prefix(maximumIssues))
+        return .failure(EventBatchError(issues: listed, invalidEvents: invalid, omittedIssues: issues.count - listed.count))
     }
 
     /// Validates already parsed values as one batch.

@@ -184,7 +184,8 @@ private struct FieldChecker {
             }
             return i
         case .double(let d)?:
-            fail(path, d.rounded() == d ? "must be at most \(limits.maximumCount)" : "must be a whole number")
+            let whole = abs(d) >= 9.0e15 || Int64(exactly: d) != nil
+            fail(path, whole ? "must be at most \(limits.maximumCount)" : "must be a whole number")
             return nil
         case let other?:
             fail(path, "must be a number, not \(other.typeName)")

@@ -81,7 +81,7 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
             return v
         }
         func at(_ i: Int, _ c: Character) -> Bool { i < b.count && b[i] == c.asciiValue! }
-        guard b.count >= 20, let year = digits(0, 4), at(4, "-"), let month = digits(5, 2), at(7, "-"),
+        guard b.count >= 19, let year = digits(0, 4), at(4, "-"), let month = digits(5, 2), at(7, "-"),
             let day = digits(8, 2), at(10, "T") || at(10, "t"), let hour = digits(11, 2), at(13, ":"),
             let minute = digits(14, 2), at(16, ":"), let second = digits(17, 2)
         else { return .failure(.init("not an RFC 3339 date-time (expected YYYY-MM-DDTHH:MM:SS[.fff](Z|±HH:MM))")) }

@@ -1,0 +1,47 @@
+import Crypto
+
+/// The RFC 6962 / RFC 9162 Merkle tree hash functions over SHA-256.
+///
+/// - Leaf hash: `SHA-256(0x00 ‖ leaf data)`.
+/// - Interior node hash: `SHA-256(0x01 ‖ left child hash ‖ right child hash)`.
+/// - Root of the empty tree: `SHA-256("")`.
+///
+/// The distinct prefixes separate leaves from interior nodes, so no leaf can be passed off as a subtree.
+public enum MerkleTreeHasher {
+    /// The root hash of the empty tree, `SHA-256("")` (`e3b0c442…b855`).
+    public static let emptyTreeHash: TreeHash = {
+        SHA256.hash(data: [UInt8]()).withUnsafeBytes { TreeHash(unsafeDigestBytes: $0) }
+    }()
+
+    /// The leaf hash of one log entry: `SHA-256(0x00 ‖ data)`.
+    public static func leafHash(of data: some Sequence<UInt8>) -> TreeHash {
+        var hasher = SHA256()
+        withUnsafeBytes(of: UInt8(0x00)) { hasher.update(bufferPointer: $0) }
+        let hashedInPlace: Void? = data.withContiguousStorageIfAvailable {
+            hasher.update(bufferPointer: UnsafeRawBufferPointer($0))
+        }
+        if hashedInPlace == nil {
+            Array(data).withUnsafeBytes { hasher.update(bufferPointer: $0) }
+        }
+        return hasher.finalize().withUnsafeBytes { TreeHash(unsafeDigestBytes: $0) }
+    }
+
+    /// The hash of an interior node from its children: `SHA-256(0x01 ‖ left ‖ right)`.
+    public static func nodeHash(left: TreeHash, right: TreeHash) -> TreeHash {
+        var hasher = SHA256()
+        withUnsafeBytes(of: UInt8(0x01)) { hasher.update(bufferPointer: $0) }
+        left.withUnsafeBytes { hasher.update(bufferPointer: $0) }
+        right.withUnsafeBytes { hasher.update(bufferPointer: $0) }
+        return hasher.finalize().withUnsafeBytes { TreeHash(unsafeDigestBytes: $0) }
+    }
+
+    /// The Merkle Tree Hash (RFC 9162 §2.1.1) of a list of leaf hashes, computed directly.
+    ///
+    /// This is the reference definition: it touches every leaf hash, so use it for small trees, tests and tiles.
+    /// Logs that grow should use ``MerkleFrontier`` instead.
+    public static func rootHash(ofLeafHashes leafHashes: some Collection<TreeHash>) -> TreeHash {
+        var frontier = MerkleFrontier()
+        frontier.append(contentsOf: leafHashes)
+        return frontier.rootHash
+    }
+}
