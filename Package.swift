@@ -67,6 +67,7 @@ let package = Package(
             name: "custos",
             dependencies: [
                 "CustosServer", "CustosSimulation",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings

@@ -5,7 +5,7 @@ import GRDB
 import GRDBSQLite
 
 /// An event with everything the insert needs computed before the write lock is taken.
-private struct PreparedEvent: Sendable {
+struct PreparedEvent: Sendable {
     let event: AccessEvent
     let body: [UInt8]
     let actorHash: Int64

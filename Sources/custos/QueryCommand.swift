@@ -224,7 +224,7 @@ enum Printer {
             Swift.print(CanonicalJSON.string(doc))
             return
         }
-        var header: [String] = rowsKey == "events" ? ResultEncoding.eventColumns : []
+        var header: [String] = columns[rowsKey] ?? []
         var rows: [[String]] = []
         for item in items {
             guard case .object(let io) = item else { continue }
@@ -241,6 +241,13 @@ enum Printer {
             FileHandle.standardError.write(Data("next page: --cursor \(next)\n".utf8))
         }
     }
+
+    /// The column order of each listing's table and CSV output.
+    private static let columns: [String: [String]] = [
+        "events": ResultEncoding.eventColumns,
+        "sessions": ["session", "start", "end", "events", "rows", "bytes", "denied", "datasets", "actions"],
+        "actors": ["actor", "events", "rows", "bytes", "first", "last"],
+    ]
 
     private static func text(_ v: JSONValue) -> String {
         switch v {

@@ -1,0 +1,63 @@
+public import CustosCore
+import Foundation
+import GRDB
+import GRDBSQLite
+
+/// The benchmark baseline for ingest: plain SQLite inserts of exactly the rows the store writes for some events
+/// (the `events` row and its `event_subjects` rows), into the same schema, with the same pragmas and one transaction
+/// per batch — but with every row computed before the clock starts and nothing else done (no validation, no
+/// idempotency look-ups, no rollups). `custos bench store` reports the store's rate as a ratio of this one.
+public enum SQLiteBaseline {
+    /// Inserts the rows of `events` in batches of `batchSize` into a fresh database in `directory`; returns the
+    /// seconds spent inserting.
+    public static func insertSeconds(
+        _ events: [AccessEvent], batchSize: Int, directory: String, options: SQLiteStore.Options = .init()
+    ) throws -> Double {
+        let store = try SQLiteStore(directory: directory, options: options)
+        let prepared = events.map(PreparedEvent.init)
+        let received = Timestamp(millisecondsSinceEpoch: 1_795_420_800_000)
+        let start = ContinuousClock.now
+        var seq: Int64 = 0
+        var index = 0
+        while index < prepared.count {
+            let batch = prepared[index..<min(index + batchSize, prepared.count)]
+            index += batch.count
+            try store.pool.write { db in
+                let insertEvent = try RawStatement(
+                    db,
+                    """
+                    INSERT INTO events(seq, time, received, actor_h, session_h, action_h, outcome, dataset_h, \
+                    resource_h, app_h, rows, bytes, idem_h, body) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)
+                    """
+                )
+                let insertSubject = try RawStatement(
+                    db, "INSERT OR IGNORE INTO event_subjects(subject_h, seq) VALUES (?, ?)")
+                for p in batch {
+                    insertEvent.bind(1, seq)
+                    insertEvent.bind(2, p.event.time.millisecondsSinceEpoch)
+                    insertEvent.bind(3, received.millisecondsSinceEpoch)
+                    insertEvent.bind(4, p.actorHash)
+                    insertEvent.bind(5, p.sessionHash)
+                    insertEvent.bind(6, p.actionHash)
+                    insertEvent.bind(7, Int64(OutcomeCode.of(p.event.outcome)))
+                    insertEvent.bind(8, p.datasetHash)
+                    insertEvent.bind(9, p.resourceHash)
+                    insertEvent.bind(10, p.appHash)
+                    insertEvent.bind(11, p.event.rows)
+                    insertEvent.bind(12, p.event.bytes)
+                    insertEvent.bind(13, p.idempotencyHash)
+                    insertEvent.bindBlob(14, p.body)
+                    try insertEvent.run()
+                    for s in p.subjectHashes {
+                        insertSubject.bind(1, s)
+                        insertSubject.bind(2, seq)
+                        try insertSubject.run()
+                    }
+                    seq += 1
+                }
+            }
+        }
+        let elapsed = ContinuousClock.now - start
+        return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+    }
+}

@@ -1,0 +1,337 @@
+import ArgumentParser
+import Crypto
+import CustosCore
+import CustosServer
+import CustosSimulation
+import CustosSQLite
+import CustosStore
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
+/// `custos bench`: the performance figures of docs/performance.md, each beside a baseline measured in the same run.
+struct BenchCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Measure ingest and query performance against same-run baselines (build with -c release).",
+        subcommands: [Store.self, HTTP.self, Queries.self])
+
+    /// Simulated events for benchmarks: the first `count` events of a large agency.
+    static func events(_ count: Int, seed: UInt64 = 11) -> [AccessEvent] {
+        let officers = max(20, count / 1500)
+        var out: [AccessEvent] = []
+        out.reserveCapacity(count)
+        for e in AgencySimulation(config: SimulationConfig(officers: officers, days: 60, seed: seed)).events() {
+            out.append(e)
+            if out.count == count { break }
+        }
+        return out
+    }
+
+    static func temporaryDirectory(_ name: String) throws -> String {
+        let dir = NSTemporaryDirectory() + "custos-bench-\(name)-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        return dir
+    }
+
+    static func seconds(_ d: Duration) -> Double {
+        Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
+    }
+
+    /// The SHA-256 rate of this machine in MB/s (a yardstick for how fast the machine is today).
+    static func sha256MegabytesPerSecond() -> Double {
+        let block = [UInt8](repeating: 0x5A, count: 1 << 20)
+        let start = ContinuousClock.now
+        var n = 0
+        while seconds(ContinuousClock.now - start) < 0.5 {
+            _ = SHA256.hash(data: block)
+            n += 1
+        }
+        return Double(n) / seconds(ContinuousClock.now - start)
+    }
+
+    /// Resident set size and its peak, in MiB, from /proc/self/status.
+    static func memory() -> (rss: Double, peak: Double) {
+        guard let text = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return (0, 0) }
+        func field(_ name: String) -> Double {
+            for line in text.split(separator: "\n") where line.hasPrefix(name) {
+                let digits = line.split(separator: " ").compactMap { Double($0) }
+                return (digits.first ?? 0) / 1024
+            }
+            return 0
+        }
+        return (field("VmRSS:"), field("VmHWM:"))
+    }
+
+    static func report(_ name: String, _ fields: [(String, JSONValue)]) {
+        printFlushed("BENCH " + CanonicalJSON.string(.object(JSONObject([("bench", .string(name))] + fields))))
+    }
+
+    struct Store: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Durable in-process ingest vs raw SQLite inserts of the same rows (same schema, batch, pragmas).")
+
+        @Option(help: "Events to ingest.") var events: Int = 200_000
+        @Option(help: "Events per transaction.") var batch: Int = 1000
+
+        func run() async throws {
+            printError("Generating \(events) simulated events…")
+            let all = BenchCommand.events(events)
+            let sha = BenchCommand.sha256MegabytesPerSecond()
+            let rawDir = try BenchCommand.temporaryDirectory("raw")
+            let storeDir = try BenchCommand.temporaryDirectory("store")
+            let groupDir = try BenchCommand.temporaryDirectory("group")
+            defer { for d in [rawDir, storeDir, groupDir] { try? FileManager.default.removeItem(atPath: d) } }
+            printError("Raw SQLite baseline…")
+            let raw = try SQLiteBaseline.insertSeconds(all, batchSize: batch, directory: rawDir)
+            printError("Store ingest, one request per transaction…")
+            let store = try SQLiteStore(directory: storeDir)
+            let received = CustosAPI.systemClock()
+            var start = ContinuousClock.now
+            var i = 0
+            while i < all.count {
+                let slice = Array(all[i..<min(i + batch, all.count)])
+                _ = try await store.append([slice], received: received)
+                i += slice.count
+            }
+            let ours = BenchCommand.seconds(ContinuousClock.now - start)
+            printError("Store ingest through the group-commit pipeline, 8 concurrent submitters…")
+            let grouped = try SQLiteStore(directory: groupDir)
+            let pipeline = IngestPipeline(store: grouped, clock: CustosAPI.systemClock)
+            start = ContinuousClock.now
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for w in 0..<8 {
+                    group.addTask {
+                        var j = w * batch
+                        while j < all.count {
+                            _ = try await pipeline.submit(Array(all[j..<min(j + batch, all.count)]))
+                            j += 8 * batch
+                        }
+                    }
+                }
+                try await group.waitForAll()
+            }
+            let pipelined = BenchCommand.seconds(ContinuousClock.now - start)
+            let n = Double(all.count)
+            printFlushed(
+                """
+                events \(all.count), batch \(batch), durable (WAL, synchronous=FULL)
+                raw SQLite inserts (baseline):   \(Int(n / raw)) events/s
+                store ingest:                    \(Int(n / ours)) events/s   ratio \(String(format: "%.2f", raw / ours))
+                store ingest, group commit (8):  \(Int(n / pipelined)) events/s   ratio \(String(format: "%.2f", raw / pipelined))
+                machine SHA-256:                 \(Int(sha)) MB/s
+                """)
+            BenchCommand.report(
+                "store",
+                [("events", .integer(Int64(all.count))), ("raw_events_per_s", .integer(Int64(n / raw))),
+                 ("store_events_per_s", .integer(Int64(n / ours))), ("ratio", .double((raw / ours * 100).rounded() / 100)),
+                 ("group_events_per_s", .integer(Int64(n / pipelined))), ("sha256_mb_per_s", .integer(Int64(sha)))])
+        }
+    }
+
+    struct HTTP: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Durable HTTP ingest of NDJSON batches over loopback, against the in-process store rate.")
+
+        @Option(help: "Events to send.") var events: Int = 200_000
+        @Option(help: "Events per request.") var batch: Int = 1000
+        @Option(help: "Concurrent clients.") var clients: Int = 8
+
+        func run() async throws {
+            printError("Generating \(events) simulated events…")
+            let all = BenchCommand.events(events, seed: 12)
+            var bodies: [Data] = []
+            var i = 0
+            while i < all.count {
+                var bytes: [UInt8] = []
+                for e in all[i..<min(i + batch, all.count)] {
+                    CanonicalJSON.write(e.jsonValue, into: &bytes)
+                    bytes.append(0x0A)
+                }
+                bodies.append(Data(bytes))
+                i += batch
+            }
+            let dir = try BenchCommand.temporaryDirectory("http")
+            defer { try? FileManager.default.removeItem(atPath: dir) }
+            let store = try SQLiteStore(directory: dir)
+            let issued = APIKeyToken.issue(name: "bench", owner: "bench", scopes: [.ingest], now: CustosAPI.systemClock())
+            try await store.insertKey(issued.record)
+            var config = ServerConfiguration()
+            config.port = 0
+            config.dataDirectory = dir
+            config.logLevel = "warning"
+            let (urls, urlSink) = AsyncStream.makeStream(of: String.self)
+            let server = Task { try await CustosServerRunner.run(config, store: store) { urlSink.yield($0) } }
+            var iterator = urls.makeAsyncIterator()
+            guard let base = await iterator.next(), let url = URL(string: base + "/v1/events") else {
+                throw ValidationErrorText("the server did not start")
+            }
+            let token = issued.token
+            let bodyList = bodies
+            let clientCount = clients
+            let session = URLSession(configuration: .ephemeral)
+            let start = ContinuousClock.now
+            let failures = try await withThrowingTaskGroup(of: Int.self) { group in
+                for c in 0..<clientCount {
+                    group.addTask {
+                        var failed = 0
+                        var k = c
+                        while k < bodyList.count {
+                            var request = URLRequest(url: url)
+                            request.httpMethod = "POST"
+                            request.setValue("application/x-ndjson", forHTTPHeaderField: "Content-Type")
+                            request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization")
+                            request.httpBody = bodyList[k]
+                            let (_, response) = try await session.data(for: request)
+                            if (response as? HTTPURLResponse)?.statusCode == 503 {
+                                try await Task.sleep(for: .milliseconds(50))
+                                continue
+                            }
+                            if (response as? HTTPURLResponse)?.statusCode != 200 { failed += 1 }
+                            k += clientCount
+                        }
+                        return failed
+                    }
+                }
+                return try await group.reduce(0, +)
+            }
+            let elapsed = BenchCommand.seconds(ContinuousClock.now - start)
+            server.cancel()
+            let stored = try await store.statistics().events
+            let rate = Double(all.count) / elapsed
+            printFlushed(
+                """
+                HTTP ingest: \(all.count) events in \(bodies.count) NDJSON requests of \(batch), \(clients) clients
+                \(Int(rate)) events/s over loopback, durable; \(failures) failed requests; \(stored) events stored
+                """)
+            BenchCommand.report(
+                "http",
+                [("events", .integer(Int64(all.count))), ("events_per_s", .integer(Int64(rate))),
+                 ("failed_requests", .integer(Int64(failures))), ("stored", .integer(stored))])
+        }
+    }
+
+    struct Queries: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Build a store of N events (reporting memory) and time the four access queries (p50/p95/p99).")
+
+        @Option(help: "Events in the store.") var events: Int = 1_000_000
+        @Option(help: "Samples per query.") var samples: Int = 300
+        @Option(help: "Keep the store in this directory (reused when it already holds events).") var data: String?
+
+        func run() async throws {
+            let dir = try data ?? BenchCommand.temporaryDirectory("queries")
+            defer { if data == nil { try? FileManager.default.removeItem(atPath: dir) } }
+            let store = try SQLiteStore(directory: dir)
+            let pipeline = IngestPipeline(store: store, clock: CustosAPI.systemClock)
+            var actors: [String] = []
+            var sessions: [String] = []
+            var subjects: [String] = []
+            var datasets: Set<String> = []
+            var firstTime = Timestamp.maximum
+            var lastTime = Timestamp.minimum
+            let existing = try await store.statistics().events
+            let officers = max(20, events / 1500)
+            let simulation = AgencySimulation(config: SimulationConfig(officers: officers, days: 60, seed: 21))
+            var count = 0
+            var batch: [AccessEvent] = []
+            var rssSamples: [Double] = []
+            let start = ContinuousClock.now
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                var inFlight = 0
+                for e in simulation.events() {
+                    count += 1
+                    if count % 997 == 0 {
+                        actors.append(e.actor.id)
+                        if let s = e.actor.session { sessions.append(s) }
+                        if let s = e.subjects.first { subjects.append(s) }
+                    }
+                    if let d = e.resource?.dataset { datasets.insert(d) }
+                    firstTime = min(firstTime, e.time)
+                    lastTime = max(lastTime, e.time)
+                    if existing == 0 {
+                        batch.append(e)
+                        if batch.count == 1000 {
+                            let b = batch
+                            batch.removeAll(keepingCapacity: true)
+                            if inFlight == 4 {
+                                try await group.next()
+                                inFlight -= 1
+                            }
+                            group.addTask { _ = try await pipeline.submit(b) }
+                            inFlight += 1
+                        }
+                        if count % 1_000_000 == 0 {
+                            rssSamples.append(BenchCommand.memory().rss)
+                            printError("  \(count) events, RSS \(Int(rssSamples.last!)) MiB")
+                        }
+                    }
+                    if count == events { break }
+                }
+                if !batch.isEmpty {
+                    let b = batch
+                    group.addTask { _ = try await pipeline.submit(b) }
+                }
+                try await group.waitForAll()
+            }
+            let buildSeconds = BenchCommand.seconds(ContinuousClock.now - start)
+            let total = try await store.statistics().events
+            printFlushed(
+                "store: \(total) events (built in \(Int(buildSeconds)) s, \(existing == 0 ? Int(Double(count) / buildSeconds) : 0) events/s); "
+                    + "RSS samples per 1M events (MiB): \(rssSamples.map { String(Int($0)) }.joined(separator: " ")); "
+                    + "peak RSS \(Int(BenchCommand.memory().peak)) MiB")
+            var rng = SystemRandomNumberGenerator()
+            let datasetList = datasets.sorted()
+            let span = lastTime.millisecondsSinceEpoch - firstTime.millisecondsSinceEpoch
+            func window() -> TimeRange {
+                let from = firstTime.millisecondsSinceEpoch + Int64.random(in: 0...max(1, span - 7 * 86_400_000), using: &rng)
+                return TimeRange(
+                    from: Timestamp(millisecondsSinceEpoch: from),
+                    to: Timestamp(millisecondsSinceEpoch: from + 7 * 86_400_000))
+            }
+            var results: [(String, [Double])] = []
+            func measure(_ name: String, _ body: () async throws -> Void) async throws {
+                var times: [Double] = []
+                for _ in 0..<samples {
+                    let t0 = ContinuousClock.now
+                    try await body()
+                    times.append(BenchCommand.seconds(ContinuousClock.now - t0) * 1000)
+                }
+                results.append((name, times.sorted()))
+            }
+            try await measure("actor timeline") {
+                _ = try await store.timeline(TimelineQuery(actor: actors.randomElement(using: &rng)!, limit: 50))
+            }
+            try await measure("session") {
+                _ = try await store.session(SessionQuery(session: sessions.randomElement(using: &rng)!, limit: 500))
+            }
+            try await measure("dataset access (7 days)") {
+                _ = try await store.datasetAccess(
+                    DatasetAccessQuery(dataset: datasetList.randomElement(using: &rng)!, range: window()))
+            }
+            try await measure("dataset access (all time)") {
+                _ = try await store.datasetAccess(DatasetAccessQuery(dataset: datasetList.randomElement(using: &rng)!))
+            }
+            try await measure("subject access") {
+                _ = try await store.subjectAccess(
+                    SubjectAccessQuery(subject: subjects.randomElement(using: &rng)!, limit: 100))
+            }
+            try await measure("events by actor (page of 100)") {
+                _ = try await store.events(EventQuery(actor: actors.randomElement(using: &rng)!, limit: 100))
+            }
+            var lines = ["query                          p50 ms   p95 ms   p99 ms"]
+            var fields: [(String, JSONValue)] = [("events", .integer(total))]
+            for (name, t) in results {
+                func p(_ q: Double) -> Double { t[min(t.count - 1, Int(Double(t.count) * q))] }
+                lines.append(
+                    name.padding(toLength: 30, withPad: " ", startingAt: 0)
+                        + String(format: " %7.2f  %7.2f  %7.2f", p(0.5), p(0.95), p(0.99)))
+                fields.append((name.replacingOccurrences(of: " ", with: "_") + "_p99_ms", .double((p(0.99) * 100).rounded() / 100)))
+            }
+            fields.append(("peak_rss_mib", .integer(Int64(BenchCommand.memory().peak))))
+            printFlushed(lines.joined(separator: "\n"))
+            BenchCommand.report("queries", fields)
+        }
+    }
+}
