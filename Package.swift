@@ -13,6 +13,7 @@ let package = Package(
         .executable(name: "custos", targets: ["custos"]),
         .library(name: "CustosCore", targets: ["CustosCore"]),
                 .library(name: "CustosLedger", targets: ["CustosLedger"]),
+        .library(name: "CustosPolicy", targets: ["CustosPolicy"]),
         .library(name: "CustosStore", targets: ["CustosStore"]),
         .library(name: "CustosSQLite", targets: ["CustosSQLite"]),
         .library(name: "CustosServer", targets: ["CustosServer"]),
@@ -34,7 +35,7 @@ let package = Package(
             dependencies: [.product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: swiftSettings
         ),
-        // INTEGRATE: .target(name: "CustosPolicy", dependencies: ["CustosCore"], swiftSettings: swiftSettings),
+        .target(name: "CustosPolicy", dependencies: ["CustosCore"], swiftSettings: swiftSettings),
         .target(name: "CustosSimulation", dependencies: ["CustosCore"], swiftSettings: swiftSettings),
 
         // Storage.
@@ -81,7 +82,11 @@ let package = Package(
         // Tests: one target per module.
         .testTarget(name: "CustosCoreTests", dependencies: ["CustosCore", "CustosTestKit"], swiftSettings: swiftSettings),
         .testTarget(name: "CustosLedgerTests", dependencies: ["CustosLedger"], swiftSettings: swiftSettings),
-        // INTEGRATE: .testTarget(name: "CustosPolicyTests", dependencies: ["CustosPolicy"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "CustosPolicyTests",
+            dependencies: ["CustosPolicy", "CustosCore"],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "CustosSimulationTests",
             dependencies: ["CustosSimulation"],

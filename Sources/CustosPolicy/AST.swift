@@ -50,7 +50,7 @@ public enum BinaryOperator: String, Sendable, Hashable {
 ///
 /// Equality and hashing compare the shape only and ignore source locations, so that the validator can recognise
 /// the same expression written in two places (as Cedar's capability tracking does).
-public struct Expression: Sendable, Hashable {
+public struct CedarExpression: Sendable, Hashable {
     /// The shapes an expression can take.
     public indirect enum Kind: Sendable, Hashable {
         /// A literal value (bool, long, string or entity).
@@ -60,36 +60,36 @@ public struct Expression: Sendable, Hashable {
         /// A template slot.
         case slot(SlotID)
         /// `if c then a else b`.
-        case ifThenElse(Expression, Expression, Expression)
+        case ifThenElse(CedarExpression, CedarExpression, CedarExpression)
         /// `a && b`.
-        case and(Expression, Expression)
+        case and(CedarExpression, CedarExpression)
         /// `a || b`.
-        case or(Expression, Expression)
+        case or(CedarExpression, CedarExpression)
         /// `!a`.
-        case not(Expression)
+        case not(CedarExpression)
         /// `-a`.
-        case negate(Expression)
+        case negate(CedarExpression)
         /// `.isEmpty()`.
-        case isEmpty(Expression)
+        case isEmpty(CedarExpression)
         /// A binary operator application.
-        case binary(BinaryOperator, Expression, Expression)
+        case binary(BinaryOperator, CedarExpression, CedarExpression)
         /// `e has attr`.
-        case hasAttribute(Expression, String)
+        case hasAttribute(CedarExpression, String)
         /// `e.attr` or `e["attr"]`.
-        case getAttribute(Expression, String)
+        case getAttribute(CedarExpression, String)
         /// `e like "pattern"`.
-        case like(Expression, Pattern)
+        case like(CedarExpression, Pattern)
         /// `e is Type`.
-        case isEntityType(Expression, String)
+        case isEntityType(CedarExpression, String)
         /// `[a, b, …]`.
-        case set([Expression])
+        case set([CedarExpression])
         /// `{name: value, …}` (names unique).
         case record([RecordField])
         /// An extension function or method: the receiver of a method is the first argument.
-        case extensionCall(String, [Expression])
+        case extensionCall(String, [CedarExpression])
 
         /// The direct subexpressions, in evaluation order.
-        public var children: [Expression] {
+        public var children: [CedarExpression] {
             switch self {
             case .literal, .variable, .slot: []
             case .ifThenElse(let a, let b, let c): [a, b, c]
@@ -118,7 +118,7 @@ public struct Expression: Sendable, Hashable {
     }
 
     /// Whether two expressions have the same shape (locations are ignored).
-    public static func == (lhs: Expression, rhs: Expression) -> Bool { lhs.kind == rhs.kind }
+    public static func == (lhs: CedarExpression, rhs: CedarExpression) -> Bool { lhs.kind == rhs.kind }
 
     /// Hashes the shape (locations are ignored).
     public func hash(into hasher: inout Hasher) { hasher.combine(kind) }
@@ -129,10 +129,10 @@ public struct RecordField: Sendable, Hashable {
     /// The attribute name.
     public var name: String
     /// The value expression.
-    public var value: Expression
+    public var value: CedarExpression
 
     /// Creates a record field.
-    public init(name: String, value: Expression) {
+    public init(name: String, value: CedarExpression) {
         self.name = name
         self.value = value
     }
@@ -218,10 +218,10 @@ public struct Condition: Sendable, Hashable {
     /// Whether the clause is `when` (true) or `unless` (false).
     public var isWhen: Bool
     /// The clause's expression.
-    public var body: Expression
+    public var body: CedarExpression
 
     /// Creates a condition.
-    public init(isWhen: Bool, body: Expression) {
+    public init(isWhen: Bool, body: CedarExpression) {
         self.isWhen = isWhen
         self.body = body
     }

@@ -24,7 +24,7 @@ public struct PolicyEvaluationFailure: Sendable, Hashable, CustomStringConvertib
 }
 
 /// The answer to an authorization request: the decision, the policies that determined it, and the errors.
-public struct Response: Sendable, Hashable {
+public struct AuthorizationResponse: Sendable, Hashable {
     /// Allow or deny.
     public var decision: Decision
     /// The ids of the determining policies: the applying forbids on a deny by forbid, the applying permits on an
@@ -47,7 +47,11 @@ public struct Authorizer: Sendable {
     public init() {}
 
     /// Decides `request` against `policies` using `entities`.
-    public func isAuthorized(_ request: Request, policies: PolicySet, entities: EntityStore) -> Response {
+    public func isAuthorized(
+        _ request: AuthorizationRequest,
+        policies: PolicySet,
+        entities: EntityStore
+    ) -> AuthorizationResponse {
         var permits: [String] = []
         var forbids: [String] = []
         var errors: [PolicyEvaluationFailure] = []
@@ -61,8 +65,8 @@ public struct Authorizer: Sendable {
                 errors.append(PolicyEvaluationFailure(policyID: unit.id, error: error))
             }
         }
-        if !forbids.isEmpty { return Response(decision: .deny, reasons: forbids, errors: errors) }
-        if !permits.isEmpty { return Response(decision: .allow, reasons: permits, errors: errors) }
-        return Response(decision: .deny, reasons: [], errors: errors)
+        if !forbids.isEmpty { return AuthorizationResponse(decision: .deny, reasons: forbids, errors: errors) }
+        if !permits.isEmpty { return AuthorizationResponse(decision: .allow, reasons: permits, errors: errors) }
+        return AuthorizationResponse(decision: .deny, reasons: [], errors: errors)
     }
 }

@@ -124,8 +124,9 @@ public enum CedarJSON {
 
     /// Parses the entities JSON format: a list of `{"uid", "attrs", "parents", "tags"?}` objects.
     ///
-    /// With a schema, attribute and tag values are parsed by their declared types and the schema's action
-    /// entities (with their action-group parents) are added.
+    /// With a schema, attribute and tag values are parsed by their declared types, every entity must conform to
+    /// the schema (as in the reference implementation), and the schema's action entities (with their action-group
+    /// parents) are added.
     public static func entities(_ json: JSONValue, schema: Schema? = nil) throws(DataFormatError) -> EntityStore {
         guard case .array(let list) = json else {
             throw DataFormatError(path: "", reason: "the entities document must be a JSON array")
@@ -165,7 +166,9 @@ public enum CedarJSON {
                     parents.insert(try entityUID(parent, path: "\(path).parents[\(j)]"))
                 }
             }
-            result.append(Entity(uid: uid, attributes: attributes, parents: parents, tags: tags))
+            let entity = Entity(uid: uid, attributes: attributes, parents: parents, tags: tags)
+            try schema?.validate(entity)
+            result.append(entity)
         }
         if let schema {
             for action in schema.actions.values where !seen.contains(action.uid) {
@@ -177,7 +180,14 @@ public enum CedarJSON {
 
     /// Parses a request from `{"principal", "action", "resource", "context"}` (extra members are ignored). The
     /// three entities may also be written as Cedar literals (`"User::\"alice\""`), as the Cedar CLI does.
-    public static func request(_ json: JSONValue, schema: Schema? = nil) throws(DataFormatError) -> Request {
+    ///
+    /// With a schema, the context is parsed by the action's context type and, unless `validateRequest` is false,
+    /// the request must conform to the schema.
+    public static func request(
+        _ json: JSONValue,
+        schema: Schema? = nil,
+        validateRequest: Bool = true
+    ) throws(DataFormatError) -> AuthorizationRequest {
         func entityUID(_ json: JSONValue, path: String) throws(DataFormatError) -> EntityUID {
             guard case .string(let literal) = json else { return try CedarJSON.entityUID(json, path: path) }
             do {
@@ -197,11 +207,13 @@ public enum CedarJSON {
         if let c = object["context"] {
             context = try record(c, expected: schema?.actions[action]?.context, path: "context")
         }
-        return Request(
+        let request = AuthorizationRequest(
             principal: try entityUID(p, path: "principal"),
             action: action,
             resource: try entityUID(r, path: "resource"),
             context: context
         )
+        if validateRequest { try schema?.validate(request) }
+        return request
     }
 }

@@ -18,8 +18,12 @@ public struct EntityUID: Sendable, Hashable, CustomStringConvertible {
 /// Escapes strings the way Cedar prints string literals.
 enum CedarStringEscaping {
     /// `s` in double quotes with `\"`, `\\` and control characters escaped.
-    static func quoted(_ s: String) -> String {
-        var out = "\""
+    static func quoted(_ s: String) -> String { "\"" + escaped(s) + "\"" }
+
+    /// `s` with `\"`, `\\` and control characters escaped (no surrounding quotes); `*` is escaped too when
+    /// `escapingStars` is set (for literal stars in `like` patterns).
+    static func escaped(_ s: String, escapingStars: Bool = false) -> String {
+        var out = ""
         for scalar in s.unicodeScalars {
             switch scalar {
             case "\"": out += "\\\""
@@ -28,6 +32,7 @@ enum CedarStringEscaping {
             case "\r": out += "\\r"
             case "\t": out += "\\t"
             case "\0": out += "\\0"
+            case "*" where escapingStars: out += "\\*"
             default:
                 if scalar.value < 0x20 || scalar.value == 0x7F {
                     out += "\\u{\(String(scalar.value, radix: 16))}"
@@ -36,6 +41,6 @@ enum CedarStringEscaping {
                 }
             }
         }
-        return out + "\""
+        return out
     }
 }

@@ -1,7 +1,7 @@
 /// Evaluates Cedar expressions against one request and entity store.
 public struct Evaluator: Sendable {
     /// The request being decided.
-    public var request: Request
+    public var request: AuthorizationRequest
     /// The entities the request refers to.
     public var entities: EntityStore
     /// The entities linked into template slots (empty for static policies).
@@ -11,14 +11,14 @@ public struct Evaluator: Sendable {
     private static let maximumDepth = 400
 
     /// Creates an evaluator.
-    public init(request: Request, entities: EntityStore, slots: [SlotID: EntityUID] = [:]) {
+    public init(request: AuthorizationRequest, entities: EntityStore, slots: [SlotID: EntityUID] = [:]) {
         self.request = request
         self.entities = entities
         self.slots = slots
     }
 
     /// Evaluates `expression` to a value, or throws the first error met (in Cedar's evaluation order).
-    public func evaluate(_ expression: Expression) throws(EvaluationError) -> Value {
+    public func evaluate(_ expression: CedarExpression) throws(EvaluationError) -> Value {
         try evaluate(expression, depth: 0)
     }
 
@@ -81,7 +81,7 @@ public struct Evaluator: Sendable {
         EvaluationError(.typeError, "type error: expected \(expected), got \(value.typeName)", location: location)
     }
 
-    private func bool(_ e: Expression, _ depth: Int) throws(EvaluationError) -> Bool {
+    private func bool(_ e: CedarExpression, _ depth: Int) throws(EvaluationError) -> Bool {
         let v = try evaluate(e, depth: depth)
         guard case .bool(let b) = v else { throw typeError(expected: "Bool", v, e.location) }
         return b
@@ -109,7 +109,7 @@ public struct Evaluator: Sendable {
 
     // Each kind of expression is evaluated in its own small function, so that the recursive `evaluate` keeps a small
     // stack frame (unoptimised builds give every local of a large switch its own stack slot).
-    private func evaluate(_ expression: Expression, depth: Int) throws(EvaluationError) -> Value {
+    private func evaluate(_ expression: CedarExpression, depth: Int) throws(EvaluationError) -> Value {
         guard depth < Self.maximumDepth else {
             throw EvaluationError(.tooDeep, "expression nests too deeply", location: expression.location)
         }
@@ -119,6 +119,7 @@ public struct Evaluator: Sendable {
         case .ifThenElse, .and, .or, .not: return try evaluateLogic(expression, depth: depth + 1)
         case .binary: return try evaluateBinary(expression, depth: depth + 1)
         case .hasAttribute, .getAttribute: return try evaluateAttribute(expression, depth: depth + 1)
+        case .set, .record, .extensionCall: return try evaluateAggregate(expression, depth: depth + 1)
         default: return try evaluateOther(expression, depth: depth + 1)
         }
     }
@@ -133,7 +134,7 @@ public struct Evaluator: Sendable {
     }
 
     @inline(never)
-    private func evaluateLogic(_ expression: Expression, depth: Int) throws(EvaluationError) -> Value {
+    private func evaluateLogic(_ expression: CedarExpression, depth: Int) throws(EvaluationError) -> Value {
         switch expression.kind {
         case .ifThenElse(let condition, let thenBranch, let elseBranch):
             return try evaluate(try bool(condition, depth) ? thenBranch : elseBranch, depth: depth)
@@ -151,7 +152,7 @@ public struct Evaluator: Sendable {
     }
 
     @inline(never)
-    private func evaluateBinary(_ expression: Expression, depth: Int) throws(EvaluationError) -> Value {
+    private func evaluateBinary(_ expression: CedarExpression, depth: Int) throws(EvaluationError) -> Value {
         guard case .binary(let op, let left, let right) = expression.kind else {
             return try evaluateOther(expression, depth: depth)
         }
@@ -161,7 +162,7 @@ public struct Evaluator: Sendable {
     }
 
     @inline(never)
-    private func evaluateAttribute(_ expression: Expression, depth: Int) throws(EvaluationError) -> Value {
+    private func evaluateAttribute(_ expression: CedarExpression, depth: Int) throws(EvaluationError) -> Value {
         let location = expression.location
         switch expression.kind {
         case .hasAttribute(let operand, let name):
@@ -201,7 +202,27 @@ public struct Evaluator: Sendable {
     }
 
     @inline(never)
-    private func evaluateOther(_ expression: Expression, depth: Int) throws(EvaluationError) -> Value {
+    private func evaluateAggregate(_ expression: CedarExpression, depth: Int) throws(EvaluationError) -> Value {
+        switch expression.kind {
+        case .set(let elements):
+            var values = Set<Value>()
+            for element in elements { values.insert(try evaluate(element, depth: depth)) }
+            return .set(values)
+        case .record(let fields):
+            var values: [String: Value] = [:]
+            for field in fields { values[field.name] = try evaluate(field.value, depth: depth) }
+            return .record(values)
+        case .extensionCall(let name, let arguments):
+            var values: [Value] = []
+            for argument in arguments { values.append(try evaluate(argument, depth: depth)) }
+            return try ExtensionFunctions.call(name, values, location: expression.location)
+        default:
+            return try evaluateOther(expression, depth: depth)
+        }
+    }
+
+    @inline(never)
+    private func evaluateOther(_ expression: CedarExpression, depth: Int) throws(EvaluationError) -> Value {
         let location = expression.location
         switch expression.kind {
         case .slot(let slot):
@@ -218,18 +239,8 @@ public struct Evaluator: Sendable {
             return .bool(pattern.matches(try string(try evaluate(operand, depth: depth), operand.location)))
         case .isEntityType(let operand, let type):
             return .bool(try entity(try evaluate(operand, depth: depth), operand.location).type == type)
-        case .set(let elements):
-            var values = Set<Value>()
-            for element in elements { values.insert(try evaluate(element, depth: depth)) }
-            return .set(values)
-        case .record(let fields):
-            var values: [String: Value] = [:]
-            for field in fields { values[field.name] = try evaluate(field.value, depth: depth) }
-            return .record(values)
-        case .extensionCall(let name, let arguments):
-            var values: [Value] = []
-            for argument in arguments { values.append(try evaluate(argument, depth: depth)) }
-            return try ExtensionFunctions.call(name, values, location: location)
+        case .set, .record, .extensionCall:
+            return try evaluateAggregate(expression, depth: depth)
         case .literal(let v):
             return v
         case .variable(let variable):

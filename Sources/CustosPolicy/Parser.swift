@@ -6,7 +6,7 @@ struct PolicyParser {
     private var currentPolicyID: String?
 
     /// The deepest nesting of expressions accepted; deeper input is rejected instead of exhausting the stack.
-    static let maximumNesting = 80
+    static let maximumNesting = 64
     /// The greatest expression height accepted (long operator chains count too), so that evaluating, validating,
     /// comparing and releasing an expression never exhausts a thread's stack.
     static let maximumHeight = 100
@@ -27,7 +27,7 @@ struct PolicyParser {
     }
 
     /// Parses a lone expression that must make up the whole text.
-    mutating func parseWholeExpression() throws(PolicyParseError) -> Expression {
+    mutating func parseWholeExpression() throws(PolicyParseError) -> CedarExpression {
         let e = try parseExpression()
         guard current.kind == .end else { throw error("unexpected \(describe(current)) after expression") }
         try checkHeight(e)
@@ -225,32 +225,51 @@ struct PolicyParser {
         return uid
     }
 
+    /// Identifiers Cedar reserves: they cannot name types, namespaces or attributes accessed with `.`.
+    static let reservedWords: Set<String> = [
+        "true", "false", "if", "then", "else", "in", "is", "like", "has", "__cedar",
+    ]
+
+    /// An identifier that may be part of a type name or namespace.
+    private mutating func expectPathComponent() throws(PolicyParseError) -> String {
+        let location = current.location
+        let name = try expectIdentifier()
+        try rejectReserved(name, at: location)
+        return name
+    }
+
+    private func rejectReserved(_ name: String, at location: SourceLocation) throws(PolicyParseError) {
+        if Self.reservedWords.contains(name) {
+            throw error("`\(name)` is a reserved identifier and cannot be used here", at: location)
+        }
+    }
+
     /// `A::B::"id"`.
     private mutating func parseEntityLiteral() throws(PolicyParseError) -> EntityUID {
-        var path = [try expectIdentifier()]
+        var path = [try expectPathComponent()]
         while isSymbol("::") {
             advance()
             if case .string = current.kind {
                 return EntityUID(type: path.joined(separator: "::"), id: try expectString())
             }
-            path.append(try expectIdentifier())
+            path.append(try expectPathComponent())
         }
         throw error("expected an entity literal such as `Type::\"id\"`, found \(describe(current))")
     }
 
     /// `A::B` (an entity type name).
     private mutating func parseTypeName() throws(PolicyParseError) -> String {
-        var path = [try expectIdentifier()]
+        var path = [try expectPathComponent()]
         while isSymbol("::") {
             advance()
-            path.append(try expectIdentifier())
+            path.append(try expectPathComponent())
         }
         return path.joined(separator: "::")
     }
 
     // MARK: Expressions
 
-    private func checkHeight(_ e: Expression) throws(PolicyParseError) {
+    private func checkHeight(_ e: CedarExpression) throws(PolicyParseError) {
         if e.height > Self.maximumHeight {
             throw error(
                 "expression is nested too deeply (height \(e.height) exceeds \(Self.maximumHeight))",
@@ -266,7 +285,7 @@ struct PolicyParser {
 
     // The recursive-descent functions keep their frames small (rare or bulky cases live in separate functions) so
     // that the deepest accepted nesting parses on threads with small stacks, even in unoptimised builds.
-    private mutating func parseExpression() throws(PolicyParseError) -> Expression {
+    private mutating func parseExpression() throws(PolicyParseError) -> CedarExpression {
         try enter()
         defer { depth -= 1 }
         if isIdentifier("if") { return try parseIfThenElse() }
@@ -274,7 +293,7 @@ struct PolicyParser {
     }
 
     @inline(never)
-    private mutating func parseIfThenElse() throws(PolicyParseError) -> Expression {
+    private mutating func parseIfThenElse() throws(PolicyParseError) -> CedarExpression {
         let location = current.location
         advance()
         let condition = try parseExpression()
@@ -284,32 +303,32 @@ struct PolicyParser {
         guard isIdentifier("else") else { throw error("expected `else`, found \(describe(current))") }
         advance()
         let elseBranch = try parseExpression()
-        return Expression(.ifThenElse(condition, thenBranch, elseBranch), at: location)
+        return CedarExpression(.ifThenElse(condition, thenBranch, elseBranch), at: location)
     }
 
-    private mutating func parseOr() throws(PolicyParseError) -> Expression {
+    private mutating func parseOr() throws(PolicyParseError) -> CedarExpression {
         var left = try parseAnd()
         while isSymbol("||") {
             advance()
             let right = try parseAnd()
-            left = Expression(.or(left, right), at: left.location)
+            left = CedarExpression(.or(left, right), at: left.location)
             try checkHeight(left)
         }
         return left
     }
 
-    private mutating func parseAnd() throws(PolicyParseError) -> Expression {
+    private mutating func parseAnd() throws(PolicyParseError) -> CedarExpression {
         var left = try parseRelation()
         while isSymbol("&&") {
             advance()
             let right = try parseRelation()
-            left = Expression(.and(left, right), at: left.location)
+            left = CedarExpression(.and(left, right), at: left.location)
             try checkHeight(left)
         }
         return left
     }
 
-    private mutating func parseRelation() throws(PolicyParseError) -> Expression {
+    private mutating func parseRelation() throws(PolicyParseError) -> CedarExpression {
         let left = try parseAdd()
         if relationalOperator() == nil && !isIdentifier("has") && !isIdentifier("like") && !isIdentifier("is") {
             return left
@@ -318,12 +337,12 @@ struct PolicyParser {
     }
 
     @inline(never)
-    private mutating func parseRelationTail(_ left: Expression) throws(PolicyParseError) -> Expression {
+    private mutating func parseRelationTail(_ left: CedarExpression) throws(PolicyParseError) -> CedarExpression {
         let location = left.location
         if isIdentifier("has") {
             advance()
             if case .string = current.kind {
-                return Expression(.hasAttribute(left, try expectString()), at: location)
+                return CedarExpression(.hasAttribute(left, try expectString()), at: location)
             }
             var attributes = [try expectIdentifier()]
             while isSymbol(".") {
@@ -331,13 +350,13 @@ struct PolicyParser {
                 attributes.append(try expectIdentifier())
             }
             // `e has a.b.c` means `e has a && e.a has b && e.a.b has c`.
-            var result = Expression(.hasAttribute(left, attributes[0]), at: location)
+            var result = CedarExpression(.hasAttribute(left, attributes[0]), at: location)
             var prefix = left
             if attributes.count > Self.maximumHeight / 2 { throw error("`has` path is too long", at: location) }
             for i in 1..<attributes.count {
-                prefix = Expression(.getAttribute(prefix, attributes[i - 1]), at: location)
-                result = Expression(
-                    .and(result, Expression(.hasAttribute(prefix, attributes[i]), at: location)),
+                prefix = CedarExpression(.getAttribute(prefix, attributes[i - 1]), at: location)
+                result = CedarExpression(
+                    .and(result, CedarExpression(.hasAttribute(prefix, attributes[i]), at: location)),
                     at: location
                 )
             }
@@ -354,20 +373,20 @@ struct PolicyParser {
             switch StringUnescaper.pattern(raw) {
             case .success(let elements):
                 try rejectChainedRelation()
-                return Expression(.like(left, Pattern(elements: elements)), at: location)
+                return CedarExpression(.like(left, Pattern(elements: elements)), at: location)
             case .failure(let failure): throw error(failure.reason, at: patternLocation)
             }
         }
         if isIdentifier("is") {
             advance()
             let type = try parseTypeName()
-            let isExpression = Expression(.isEntityType(left, type), at: location)
+            let isExpression = CedarExpression(.isEntityType(left, type), at: location)
             if isIdentifier("in") {
                 advance()
                 let container = try parseAdd()
                 try rejectChainedRelation()
-                let inExpression = Expression(.binary(.in, left, container), at: location)
-                return Expression(.and(isExpression, inExpression), at: location)
+                let inExpression = CedarExpression(.binary(.in, left, container), at: location)
+                return CedarExpression(.and(isExpression, inExpression), at: location)
             }
             try rejectChainedRelation()
             return isExpression
@@ -377,13 +396,14 @@ struct PolicyParser {
         let right = try parseAdd()
         try rejectChainedRelation()
         switch op {
-        case "==": return Expression(.binary(.equal, left, right), at: location)
-        case "!=": return Expression(.not(Expression(.binary(.equal, left, right), at: location)), at: location)
-        case "<": return Expression(.binary(.less, left, right), at: location)
-        case "<=": return Expression(.binary(.lessOrEqual, left, right), at: location)
-        case ">": return Expression(.binary(.less, right, left), at: location)
-        case ">=": return Expression(.binary(.lessOrEqual, right, left), at: location)
-        default: return Expression(.binary(.in, left, right), at: location)
+        case "==": return CedarExpression(.binary(.equal, left, right), at: location)
+        case "!=":
+            return CedarExpression(.not(CedarExpression(.binary(.equal, left, right), at: location)), at: location)
+        case "<": return CedarExpression(.binary(.less, left, right), at: location)
+        case "<=": return CedarExpression(.binary(.lessOrEqual, left, right), at: location)
+        case ">": return CedarExpression(.binary(.less, right, left), at: location)
+        case ">=": return CedarExpression(.binary(.lessOrEqual, right, left), at: location)
+        default: return CedarExpression(.binary(.in, left, right), at: location)
         }
     }
 
@@ -402,39 +422,39 @@ struct PolicyParser {
         }
     }
 
-    private mutating func parseAdd() throws(PolicyParseError) -> Expression {
+    private mutating func parseAdd() throws(PolicyParseError) -> CedarExpression {
         var left = try parseMultiply()
         while isSymbol("+") || isSymbol("-") {
             let op: BinaryOperator = isSymbol("+") ? .add : .subtract
             advance()
             let right = try parseMultiply()
-            left = Expression(.binary(op, left, right), at: left.location)
+            left = CedarExpression(.binary(op, left, right), at: left.location)
             try checkHeight(left)
         }
         if isSymbol("=") { throw error("`=` is not an operator; use `==`") }
         return left
     }
 
-    private mutating func parseMultiply() throws(PolicyParseError) -> Expression {
+    private mutating func parseMultiply() throws(PolicyParseError) -> CedarExpression {
         var left = try parseUnary()
         while true {
             if isSymbol("/") || isSymbol("%") { throw error("division and remainder are not supported") }
             guard isSymbol("*") else { break }
             advance()
             let right = try parseUnary()
-            left = Expression(.binary(.multiply, left, right), at: left.location)
+            left = CedarExpression(.binary(.multiply, left, right), at: left.location)
             try checkHeight(left)
         }
         return left
     }
 
-    private mutating func parseUnary() throws(PolicyParseError) -> Expression {
+    private mutating func parseUnary() throws(PolicyParseError) -> CedarExpression {
         if isSymbol("!") || isSymbol("-") { return try parsePrefixed() }
         return try parseMember()
     }
 
     @inline(never)
-    private mutating func parsePrefixed() throws(PolicyParseError) -> Expression {
+    private mutating func parsePrefixed() throws(PolicyParseError) -> CedarExpression {
         let location = current.location
         if isSymbol("!") {
             var count = 0
@@ -444,7 +464,7 @@ struct PolicyParser {
             }
             if count > 4 { throw error("too many `!` operators in a row", at: location) }
             var e = try parseMember()
-            for _ in 0..<count { e = Expression(.not(e), at: location) }
+            for _ in 0..<count { e = CedarExpression(.not(e), at: location) }
             return e
         }
         if isSymbol("-") {
@@ -454,7 +474,7 @@ struct PolicyParser {
                 advance()
             }
             if count > 4 { throw error("too many `-` operators in a row", at: location) }
-            var e: Expression
+            var e: CedarExpression
             if case .integer(let digits) = current.kind, !isSymbol(".", peek(1)), !isSymbol("[", peek(1)),
                 !isSymbol("(", peek(1))
             {
@@ -465,12 +485,12 @@ struct PolicyParser {
                     throw error("integer literal `-\(digits)` is out of range", at: literalLocation)
                 }
                 let value = magnitude == UInt64(Int64.max) + 1 ? Int64.min : -Int64(magnitude)
-                e = Expression(.literal(.long(value)), at: location)
+                e = CedarExpression(.literal(.long(value)), at: location)
                 count -= 1
             } else {
                 e = try parseMember()
             }
-            for _ in 0..<count { e = Expression(.negate(e), at: location) }
+            for _ in 0..<count { e = CedarExpression(.negate(e), at: location) }
             return e
         }
         return try parseMember()
@@ -485,7 +505,7 @@ struct PolicyParser {
     ]
     private static let functions: Set<String> = ["decimal", "ip", "datetime", "duration"]
 
-    private mutating func parseMember() throws(PolicyParseError) -> Expression {
+    private mutating func parseMember() throws(PolicyParseError) -> CedarExpression {
         var e = try parsePrimary()
         while isSymbol(".") || isSymbol("[") || isSymbol("(") {
             try checkHeight(e)
@@ -496,16 +516,17 @@ struct PolicyParser {
 
     /// One `.attr`, `.method(…)` or `["attr"]` after `e`.
     @inline(never)
-    private mutating func parseAccess(_ e: Expression) throws(PolicyParseError) -> Expression {
+    private mutating func parseAccess(_ e: CedarExpression) throws(PolicyParseError) -> CedarExpression {
         if isSymbol(".") {
             advance()
             let nameLocation = current.location
             let name = try expectIdentifier()
+            try rejectReserved(name, at: nameLocation)
             if isSymbol("(") {
                 let arguments = try parseArguments()
                 return try makeMethodCall(name, receiver: e, arguments: arguments, at: nameLocation)
             }
-            return Expression(.getAttribute(e, name), at: e.location)
+            return CedarExpression(.getAttribute(e, name), at: e.location)
         }
         if isSymbol("[") {
             advance()
@@ -514,14 +535,14 @@ struct PolicyParser {
             }
             let name = try expectString()
             try expectSymbol("]")
-            return Expression(.getAttribute(e, name), at: e.location)
+            return CedarExpression(.getAttribute(e, name), at: e.location)
         }
         throw error("only extension functions and methods can be called")
     }
 
-    private mutating func parseArguments() throws(PolicyParseError) -> [Expression] {
+    private mutating func parseArguments() throws(PolicyParseError) -> [CedarExpression] {
         try expectSymbol("(")
-        var arguments: [Expression] = []
+        var arguments: [CedarExpression] = []
         while !isSymbol(")") {
             arguments.append(try parseExpression())
             if isSymbol(",") { advance() } else { break }
@@ -532,10 +553,10 @@ struct PolicyParser {
 
     private func makeMethodCall(
         _ name: String,
-        receiver: Expression,
-        arguments: [Expression],
+        receiver: CedarExpression,
+        arguments: [CedarExpression],
         at location: SourceLocation
-    ) throws(PolicyParseError) -> Expression {
+    ) throws(PolicyParseError) -> CedarExpression {
         func requireArguments(_ n: Int) throws(PolicyParseError) {
             guard arguments.count == n else {
                 throw error("`\(name)` takes \(n) argument\(n == 1 ? "" : "s"), found \(arguments.count)", at: location)
@@ -547,20 +568,20 @@ struct PolicyParser {
         ]
         if let op = builtins[name] {
             try requireArguments(1)
-            return Expression(.binary(op, receiver, arguments[0]), at: receiver.location)
+            return CedarExpression(.binary(op, receiver, arguments[0]), at: receiver.location)
         }
         if name == "isEmpty" {
             try requireArguments(0)
-            return Expression(.isEmpty(receiver), at: receiver.location)
+            return CedarExpression(.isEmpty(receiver), at: receiver.location)
         }
         // Extension methods check their arity when evaluated, as in the reference implementation.
         guard Self.zeroArgumentMethods.contains(name) || Self.oneArgumentMethods.contains(name) else {
             throw error("`\(name)` is not a known method", at: location)
         }
-        return Expression(.extensionCall(name, [receiver] + arguments), at: receiver.location)
+        return CedarExpression(.extensionCall(name, [receiver] + arguments), at: receiver.location)
     }
 
-    private mutating func parsePrimary() throws(PolicyParseError) -> Expression {
+    private mutating func parsePrimary() throws(PolicyParseError) -> CedarExpression {
         try enter()
         defer { depth -= 1 }
         switch current.kind {
@@ -577,67 +598,77 @@ struct PolicyParser {
     }
 
     @inline(never)
-    private mutating func parseSetLiteral() throws(PolicyParseError) -> Expression {
+    private mutating func parseSetLiteral() throws(PolicyParseError) -> CedarExpression {
         let location = current.location
         advance()
-        var elements: [Expression] = []
+        var elements: [CedarExpression] = []
         while !isSymbol("]") {
             elements.append(try parseExpression())
             if isSymbol(",") { advance() } else { break }
         }
         try expectSymbol("]")
-        return Expression(.set(elements), at: location)
+        return CedarExpression(.set(elements), at: location)
     }
 
     @inline(never)
-    private mutating func parseRecordLiteral() throws(PolicyParseError) -> Expression {
+    private mutating func parseRecordLiteral() throws(PolicyParseError) -> CedarExpression {
         let location = current.location
         advance()
         var fields: [RecordField] = []
         while !isSymbol("}") {
-            let keyLocation = current.location
-            let key: String
-            switch current.kind {
-            case .string: key = try expectString()
-            case .identifier(let name):
-                advance()
-                key = name
-            default: throw error("expected a record key, found \(describe(current))")
-            }
-            try expectSymbol(":")
-            let value = try parseExpression()
-            if fields.contains(where: { $0.name == key }) {
-                throw error("duplicate key `\(key)` in record literal", at: keyLocation)
-            }
-            fields.append(RecordField(name: key, value: value))
+            let key = try parseRecordKey(existing: fields)
+            fields.append(RecordField(name: key, value: try parseExpression()))
             if isSymbol(",") { advance() } else { break }
         }
         try expectSymbol("}")
-        return Expression(.record(fields), at: location)
+        return CedarExpression(.record(fields), at: location)
+    }
+
+    /// A record key and its `:`; duplicate keys are an error.
+    @inline(never)
+    private mutating func parseRecordKey(existing fields: [RecordField]) throws(PolicyParseError) -> String {
+        let keyLocation = current.location
+        let key: String
+        switch current.kind {
+        case .string: key = try expectString()
+        case .identifier(let name):
+            if name == "true" || name == "false" {
+                throw error("`\(name)` is a reserved identifier and cannot be a record key", at: keyLocation)
+            }
+            advance()
+            key = name
+        default: throw error("expected a record key, found \(describe(current))")
+        }
+        if fields.contains(where: { $0.name == key }) {
+            throw error("duplicate key `\(key)` in record literal", at: keyLocation)
+        }
+        try expectSymbol(":")
+        return key
     }
 
     @inline(never)
-    private mutating func parseNamePrimary(_ name: String) throws(PolicyParseError) -> Expression {
+    private mutating func parseNamePrimary(_ name: String) throws(PolicyParseError) -> CedarExpression {
         let location = current.location
         if name == "true" || name == "false" {
             advance()
-            return Expression(.literal(.bool(name == "true")), at: location)
+            return CedarExpression(.literal(.bool(name == "true")), at: location)
         }
+        try rejectReserved(name, at: location)
         advance()
         var path = [name]
         while isSymbol("::") {
             advance()
             if case .string = current.kind {
                 let id = try expectString()
-                return Expression(
+                return CedarExpression(
                     .literal(.entity(EntityUID(type: path.joined(separator: "::"), id: id))),
                     at: location
                 )
             }
-            path.append(try expectIdentifier())
+            path.append(try expectPathComponent())
         }
         if path.count == 1, let variable = Variable(rawValue: name) {
-            return Expression(.variable(variable), at: location)
+            return CedarExpression(.variable(variable), at: location)
         }
         if isSymbol("(") {
             let fullName = path.joined(separator: "::")
@@ -646,13 +677,13 @@ struct PolicyParser {
             }
             // Extension functions check their arity when evaluated, as in the reference implementation.
             let arguments = try parseArguments()
-            return Expression(.extensionCall(fullName, arguments), at: location)
+            return CedarExpression(.extensionCall(fullName, arguments), at: location)
         }
         throw error("unexpected name `\(path.joined(separator: "::"))`", at: location)
     }
 
     @inline(never)
-    private mutating func parseLiteralPrimary() throws(PolicyParseError) -> Expression {
+    private mutating func parseLiteralPrimary() throws(PolicyParseError) -> CedarExpression {
         let location = current.location
         switch current.kind {
         case .integer(let digits):
@@ -660,20 +691,19 @@ struct PolicyParser {
             guard let value = Int64(digits) else {
                 throw error("integer literal `\(digits)` is out of range", at: location)
             }
-            return Expression(.literal(.long(value)), at: location)
+            return CedarExpression(.literal(.long(value)), at: location)
         case .string:
-            return Expression(.literal(.string(try expectString())), at: location)
+            return CedarExpression(.literal(.string(try expectString())), at: location)
         case .slot(let name):
-            advance()
-            guard let slot = SlotID(rawValue: "?" + name) else { throw error("unknown slot `?\(name)`", at: location) }
-            return Expression(.slot(slot), at: location)
+            // As in the reference implementation, slots may only appear in the scope of a template.
+            throw error("template slot `?\(name)` is not allowed in a condition; use it in the scope", at: location)
         default:
             throw error("unexpected \(describe(current))", at: location)
         }
     }
 }
 
-extension Expression {
+extension CedarExpression {
     /// Parses a lone Cedar expression, such as `principal.age >= 18 && context.mfa`.
     public init(parsing text: String) throws(PolicyParseError) {
         var parser = try PolicyParser(text)
@@ -684,7 +714,7 @@ extension Expression {
 extension EntityUID {
     /// Parses a Cedar entity literal such as `Photos::User::"alice"`.
     public init(parsing text: String) throws(PolicyParseError) {
-        let expression = try Expression(parsing: text)
+        let expression = try CedarExpression(parsing: text)
         guard case .literal(.entity(let uid)) = expression.kind else {
             throw PolicyParseError(location: expression.location, reason: "expected an entity literal")
         }

@@ -171,16 +171,16 @@ private struct PolicyJSONReader {
         }
     }
 
-    private func make(_ kind: Expression.Kind) -> Expression { Expression(kind, at: location) }
+    private func make(_ kind: CedarExpression.Kind) -> CedarExpression { CedarExpression(kind, at: location) }
 
     /// A JSON value (`Value` node) as a literal expression.
-    private func valueExpression(_ json: JSONValue, _ path: String) throws(DataFormatError) -> Expression {
+    private func valueExpression(_ json: JSONValue, _ path: String) throws(DataFormatError) -> CedarExpression {
         switch json {
         case .bool(let b): return make(.literal(.bool(b)))
         case .integer(let n): return make(.literal(.long(n)))
         case .string(let s): return make(.literal(.string(s)))
         case .array(let elements):
-            var result: [Expression] = []
+            var result: [CedarExpression] = []
             for (i, element) in elements.enumerated() { result.append(try valueExpression(element, "\(path)[\(i)]")) }
             return make(.set(result))
         case .object(let object):
@@ -188,7 +188,7 @@ private struct PolicyJSONReader {
                 return make(.literal(.entity(try CedarJSON.entityUID(entity, path: path))))
             }
             if object.count == 1, case .object(let extn)? = object["__extn"], case .string(let fn)? = extn["fn"] {
-                var arguments: [Expression] = []
+                var arguments: [CedarExpression] = []
                 if let arg = extn["arg"] {
                     arguments = [try valueExpression(arg, path + ".arg")]
                 } else if case .array(let args)? = extn["args"] {
@@ -216,12 +216,12 @@ private struct PolicyJSONReader {
         "toMilliseconds", "toSeconds", "toMinutes", "toHours", "toDays",
     ]
 
-    func expression(_ json: JSONValue, _ path: String) throws(DataFormatError) -> Expression {
+    func expression(_ json: JSONValue, _ path: String) throws(DataFormatError) -> CedarExpression {
         guard case .object(let object) = json, object.count == 1, let key = object.keys.first,
             let body = object[key]
         else { throw fail("an expression must be an object with exactly one operator", path) }
         let here = "\(path).\(key)"
-        func field(_ name: String) throws(DataFormatError) -> Expression {
+        func field(_ name: String) throws(DataFormatError) -> CedarExpression {
             guard case .object(let fields) = body, let value = fields[name] else {
                 throw fail("missing `\(name)`", here)
             }
@@ -241,10 +241,7 @@ private struct PolicyJSONReader {
             }
             return make(.variable(variable))
         case "Slot":
-            guard case .string(let name) = body, let slot = SlotID(rawValue: name) else {
-                throw fail("unknown slot", here)
-            }
-            return make(.slot(slot))
+            throw fail("template slots are only allowed in the scope", here)
         case "!": return make(.not(try field("arg")))
         case "neg": return make(.negate(try field("arg")))
         case "isEmpty": return make(.isEmpty(try field("arg")))
@@ -264,6 +261,7 @@ private struct PolicyJSONReader {
             default: break
             }
             guard !attributes.isEmpty else { throw fail("missing `attr`", here) }
+            guard attributes.count <= PolicyParser.maximumHeight / 2 else { throw fail("`has` path is too long", here) }
             var result = make(.hasAttribute(left, attributes[0]))
             var prefix = left
             for i in attributes.indices.dropFirst() {
@@ -309,7 +307,7 @@ private struct PolicyJSONReader {
             return make(.ifThenElse(try field("if"), try field("then"), try field("else")))
         case "Set":
             guard case .array(let elements) = body else { throw fail("`Set` takes an array", here) }
-            var result: [Expression] = []
+            var result: [CedarExpression] = []
             for (i, element) in elements.enumerated() { result.append(try expression(element, "\(here)[\(i)]")) }
             return make(.set(result))
         case "Record":
@@ -323,7 +321,7 @@ private struct PolicyJSONReader {
             if let op = Self.binaryOperators[key] { return make(.binary(op, try field("left"), try field("right"))) }
             if Self.extensionFunctions.contains(key) {
                 guard case .array(let argumentsJSON) = body else { throw fail("takes an array of arguments", here) }
-                var arguments: [Expression] = []
+                var arguments: [CedarExpression] = []
                 for (i, argument) in argumentsJSON.enumerated() {
                     arguments.append(try expression(argument, "\(here)[\(i)]"))
                 }

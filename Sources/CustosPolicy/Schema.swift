@@ -1,5 +1,5 @@
 /// A Cedar schema: entity types with their attributes, tags and parent types, and actions with what they apply to.
-public struct Schema: Sendable {
+public struct Schema: Sendable, Hashable {
     /// The entity types, by fully qualified name.
     public var entityTypes: [String: SchemaEntityType]
     /// The actions, by uid.
@@ -47,14 +47,12 @@ public struct SchemaAction: Sendable, Hashable {
     public var uid: EntityUID
     /// The action groups this action is `in`.
     public var parents: [EntityUID]
-    /// The principal types the action applies to (empty: none).
+    /// The principal types the action applies to (empty, as for an action without `appliesTo`: none).
     public var principalTypes: [String]
     /// The resource types the action applies to (empty: none).
     public var resourceTypes: [String]
     /// The context record type.
     public var context: [String: SchemaAttribute]
-    /// Whether the action has an `appliesTo` clause.
-    public var hasAppliesTo: Bool
 
     /// Creates an action declaration.
     public init(
@@ -62,14 +60,12 @@ public struct SchemaAction: Sendable, Hashable {
         parents: [EntityUID] = [],
         principalTypes: [String] = [],
         resourceTypes: [String] = [],
-        context: [String: SchemaAttribute] = [:],
-        hasAppliesTo: Bool = false
+        context: [String: SchemaAttribute] = [:]
     ) {
         self.uid = uid
         self.parents = parents
         self.principalTypes = principalTypes
         self.resourceTypes = resourceTypes
         self.context = context
-        self.hasAppliesTo = hasAppliesTo
     }
 }

@@ -7,40 +7,11 @@ extension Schema {
     }
 }
 
-/// A type expression as written in a schema, before names are resolved.
-private indirect enum WrittenType {
-    case named([String], SourceLocation)
-    case set(WrittenType)
-    case record([(name: String, type: WrittenType, required: Bool)])
-}
-
-private struct EntityDeclaration {
-    var name: String
-    var namespace: String
-    var parents: [[String]]
-    var attributes: WrittenType?
-    var tags: WrittenType?
-    var enumeratedIDs: [String]?
-}
-
-private struct ActionDeclaration {
-    var uid: EntityUID
-    var namespace: String
-    var parents: [EntityUID]
-    var principals: [[String]]
-    var resources: [[String]]
-    var context: WrittenType?
-    var hasAppliesTo: Bool
-    var location: SourceLocation
-}
-
 /// Parses the human-readable schema syntax into a resolved `Schema`.
 private struct SchemaParser {
     private var tokens: [Token]
     private var position = 0
-    private var commonTypes: [String: (type: WrittenType, namespace: String)] = [:]
-    private var entities: [EntityDeclaration] = []
-    private var actions: [ActionDeclaration] = []
+    private var declarations = SchemaDeclarations()
 
     init(_ text: String) throws(PolicyParseError) {
         var lexer = Lexer(text)
@@ -129,14 +100,14 @@ private struct SchemaParser {
                 try parseDeclaration(namespace: "")
             }
         }
-        return try resolve()
+        return try declarations.resolve()
     }
 
     private mutating func parseDeclaration(namespace: String) throws(PolicyParseError) {
         let location = current.location
         let keyword = try expectIdentifier()
         switch keyword {
-        case "entity": try parseEntity(namespace: namespace)
+        case "entity": try parseEntity(namespace: namespace, location: location)
         case "action": try parseAction(namespace: namespace, location: location)
         case "type":
             let name = try expectIdentifier()
@@ -144,22 +115,22 @@ private struct SchemaParser {
             let type = try parseType()
             if isSymbol(";") { advance() }
             let qualified = namespace.isEmpty ? name : namespace + "::" + name
-            guard commonTypes[qualified] == nil else {
+            guard declarations.commonTypes[qualified] == nil else {
                 throw error("duplicate common type `\(qualified)`", at: location)
             }
-            commonTypes[qualified] = (type, namespace)
+            declarations.commonTypes[qualified] = (type, namespace)
         default:
             throw error("expected `entity`, `action`, `type` or `namespace`, found `\(keyword)`", at: location)
         }
     }
 
-    private mutating func parseEntity(namespace: String) throws(PolicyParseError) {
+    private mutating func parseEntity(namespace: String, location: SourceLocation) throws(PolicyParseError) {
         var names = [try expectIdentifier()]
         while isSymbol(",") {
             advance()
             names.append(try expectIdentifier())
         }
-        var declaration = EntityDeclaration(name: "", namespace: namespace, parents: [])
+        var declaration = EntityDeclaration(name: "", namespace: namespace, parents: [], location: location)
         if isIdentifier("enum") {
             advance()
             try expectSymbol("[")
@@ -185,7 +156,7 @@ private struct SchemaParser {
         try expectSymbol(";")
         for name in names {
             declaration.name = namespace.isEmpty ? name : namespace + "::" + name
-            entities.append(declaration)
+            declarations.entities.append(declaration)
         }
     }
 
@@ -280,10 +251,8 @@ private struct SchemaParser {
         var principals: [[String]] = []
         var resources: [[String]] = []
         var context: WrittenType?
-        var hasAppliesTo = false
         if isIdentifier("appliesTo") {
             advance()
-            hasAppliesTo = true
             try expectSymbol("{")
             while !isSymbol("}") {
                 let keyLocation = current.location
@@ -306,7 +275,7 @@ private struct SchemaParser {
         try expectSymbol(";")
         let actionType = namespace.isEmpty ? "Action" : namespace + "::Action"
         for name in names {
-            actions.append(
+            declarations.actions.append(
                 ActionDeclaration(
                     uid: EntityUID(type: actionType, id: name),
                     namespace: namespace,
@@ -314,126 +283,9 @@ private struct SchemaParser {
                     principals: principals,
                     resources: resources,
                     context: context,
-                    hasAppliesTo: hasAppliesTo,
                     location: location
                 )
             )
-        }
-    }
-
-    // MARK: Name resolution
-
-    private static let builtinTypes: [String: SchemaType] = [
-        "Long": .long, "String": .string, "Bool": .bool, "Boolean": .bool, "ipaddr": .extensionType("ipaddr"),
-        "decimal": .extensionType("decimal"), "datetime": .extensionType("datetime"),
-        "duration": .extensionType("duration"),
-    ]
-
-    private func resolve() throws(PolicyParseError) -> Schema {
-        var schema = Schema()
-        let entityNames = Set(entities.map(\.name))
-        for declaration in entities {
-            guard schema.entityTypes[declaration.name] == nil else {
-                throw error("duplicate entity type `\(declaration.name)`")
-            }
-            var attributes: [String: SchemaAttribute] = [:]
-            if let written = declaration.attributes {
-                guard case .record(let fields) = try resolveType(written, declaration.namespace, entityNames, 0) else {
-                    throw error("the attributes of `\(declaration.name)` must be a record")
-                }
-                attributes = fields
-            }
-            var parents: [String] = []
-            for path in declaration.parents {
-                parents.append(try resolveEntityType(path, declaration.namespace, entityNames))
-            }
-            schema.entityTypes[declaration.name] = SchemaEntityType(
-                name: declaration.name,
-                parentTypes: parents,
-                attributes: attributes,
-                tagType: try declaration.tags.map { (t) throws(PolicyParseError) in
-                    try resolveType(t, declaration.namespace, entityNames, 0)
-                },
-                enumeratedIDs: declaration.enumeratedIDs
-            )
-        }
-        for declaration in actions {
-            guard schema.actions[declaration.uid] == nil else {
-                throw error("duplicate action `\(declaration.uid)`", at: declaration.location)
-            }
-            var context: [String: SchemaAttribute] = [:]
-            if let written = declaration.context {
-                guard case .record(let fields) = try resolveType(written, declaration.namespace, entityNames, 0) else {
-                    throw error("the context of `\(declaration.uid)` must be a record", at: declaration.location)
-                }
-                context = fields
-            }
-            var principals: [String] = []
-            for path in declaration.principals {
-                principals.append(try resolveEntityType(path, declaration.namespace, entityNames))
-            }
-            var resources: [String] = []
-            for path in declaration.resources {
-                resources.append(try resolveEntityType(path, declaration.namespace, entityNames))
-            }
-            schema.actions[declaration.uid] = SchemaAction(
-                uid: declaration.uid,
-                parents: declaration.parents,
-                principalTypes: principals,
-                resourceTypes: resources,
-                context: context,
-                hasAppliesTo: declaration.hasAppliesTo
-            )
-        }
-        return schema
-    }
-
-    private func resolveEntityType(
-        _ path: [String],
-        _ namespace: String,
-        _ entityNames: Set<String>
-    ) throws(PolicyParseError) -> String {
-        let written = path.joined(separator: "::")
-        if path.count == 1 && !namespace.isEmpty && entityNames.contains(namespace + "::" + written) {
-            return namespace + "::" + written
-        }
-        if entityNames.contains(written) { return written }
-        throw error("unknown entity type `\(written)`")
-    }
-
-    private func resolveType(
-        _ written: WrittenType,
-        _ namespace: String,
-        _ entityNames: Set<String>,
-        _ depth: Int
-    ) throws(PolicyParseError) -> SchemaType {
-        guard depth < 64 else { throw error("common types are nested too deeply or cyclic") }
-        switch written {
-        case .set(let element):
-            return .set(try resolveType(element, namespace, entityNames, depth + 1))
-        case .record(let fields):
-            var attributes: [String: SchemaAttribute] = [:]
-            for field in fields {
-                attributes[field.name] = SchemaAttribute(
-                    type: try resolveType(field.type, namespace, entityNames, depth + 1),
-                    isRequired: field.required
-                )
-            }
-            return .record(attributes)
-        case .named(let path, let location):
-            let name = path.joined(separator: "::")
-            if path.count == 2 && path[0] == "__cedar", let builtin = Self.builtinTypes[path[1]] { return builtin }
-            var candidates: [String] = []
-            if path.count == 1 && !namespace.isEmpty { candidates.append(namespace + "::" + name) }
-            candidates.append(name)
-            for candidate in candidates {
-                if let common = commonTypes[candidate] {
-                    return try resolveType(common.type, common.namespace, entityNames, depth + 1)
-                }
-                if entityNames.contains(candidate) { return .entity(candidate) }
-            }
-            if path.count == 1, let builtin = Self.builtinTypes[name] { return builtin }
-            throw error("unknown type `\(name)`", at: location)
         }
     }
 }

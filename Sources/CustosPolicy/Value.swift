@@ -67,12 +67,14 @@ public enum ExtensionValue: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
-    /// The constructor call that produces this value, for example `decimal("1.5000")`.
+    /// A Cedar expression that produces this value, for example `decimal("1.5000")`.
     public var description: String {
         switch self {
         case .decimal(let d): "decimal(\"\(d)\")"
         case .ipaddr(let a): "ip(\"\(a)\")"
-        case .datetime(let d): "datetime(\(d.millisecondsSinceEpoch)ms)"
+        case .datetime(let d):
+            d.iso8601.map { "datetime(\"\($0)\")" }
+                ?? "datetime(\"1970-01-01\").offset(duration(\"\(d.millisecondsSinceEpoch)ms\"))"
         case .duration(let d): "duration(\"\(d.milliseconds)ms\")"
         }
     }

@@ -24,7 +24,7 @@ public final class CustosAPI: Sendable {
 
     /// Creates the API over a store that keeps events and keys.
     public init(
-        store: some EventStore & KeyStore, queueCapacity: Int = 100_000, maximumBodyBytes: Int = 32 << 20,
+        store: any EventStore & KeyStore, queueCapacity: Int = 100_000, maximumBodyBytes: Int = 32 << 20,
         clock: @escaping @Sendable () -> Timestamp = CustosAPI.systemClock
     ) {
         let metrics = ServerMetrics()
@@ -58,9 +58,14 @@ public final class CustosAPI: Sendable {
                 body: .init(byteBuffer: ByteBuffer(bytes: self.metrics.registry.emitToBuffer())))
         }
         router.get("/openapi.json") { _, _ in
-            Response(
+            guard let document = OpenAPIDocument.bytes else {
+                throw Problem(
+                    .internalServerError, type: "not-installed", title: "Not installed",
+                    detail: "the OpenAPI document was not installed beside the custos binary")
+            }
+            return Response(
                 status: .ok, headers: [.contentType: "application/json"],
-                body: .init(byteBuffer: ByteBuffer(bytes: OpenAPIDocument.bytes)))
+                body: .init(byteBuffer: ByteBuffer(bytes: document)))
         }
         addIngestRoutes(to: router)
         addQueryRoutes(to: router)

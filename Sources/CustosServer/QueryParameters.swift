@@ -28,7 +28,10 @@ public struct QueryParameters: Sendable {
     func string(_ name: String) throws(Problem) -> String? {
         guard let v = values[name] else { return nil }
         if v.isEmpty { throw Problem.badParameter(name, "must not be empty") }
-        if v.utf8.count > 1024 { throw Problem.badParameter(name, "is longer than 1024 bytes") }
+        if v.utf8.count > 256 { throw Problem.badParameter(name, "is longer than 256 bytes") }
+        if v.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) {
+            throw Problem.badParameter(name, "must not contain control characters")
+        }
         return v
     }
 

@@ -99,7 +99,10 @@ extension CustosAPI {
         guard let raw = context.parameters.get(name), let value = raw.removingPercentEncoding, !value.isEmpty else {
             throw Problem.badParameter(name, "is missing or not valid percent-encoding")
         }
-        guard value.utf8.count <= 1024 else { throw Problem.badParameter(name, "is longer than 1024 bytes") }
+        guard value.utf8.count <= 256 else { throw Problem.badParameter(name, "is longer than 256 bytes") }
+        guard !value.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) else {
+            throw Problem.badParameter(name, "must not contain control characters")
+        }
         return value
     }
 }

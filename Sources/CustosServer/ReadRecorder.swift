@@ -1,5 +1,6 @@
 import CustosCore
 import CustosStore
+import Hummingbird
 
 /// Records every read of audit data as a `custos.read` event in the ledger — durably, before the answer leaves —
 /// so that the overseers are overseen.
@@ -18,6 +19,13 @@ public struct ReadRecorder: Sendable {
             query: String(what.utf8.prefix(65_536)) ?? what,
             app: "custos"
         )
+        // What a reader asked is recorded as given, so it is held to the same rules as every stored event.
+        if case .invalid(let issues) = EventValidator(allowsReservedActions: true).validate(event.jsonValue) {
+            let issue = issues.first.map { "\($0.path): \($0.reason)" } ?? "invalid"
+            throw Problem(
+                .badRequest, type: "invalid-parameter", title: "Invalid parameter",
+                detail: "the request cannot be recorded as asked (\(issue)), so it is not answered")
+        }
         do {
             _ = try await pipeline.submit([event])
         } catch let e as StoreError where e.code == .overloaded {

@@ -38,6 +38,14 @@ struct KeysCommand: AsyncParsableCommand {
                 scopes.insert(v)
             }
             if scopes.isEmpty { throw ValidationError("--scope: give at least one of ingest, read, admin") }
+            // The owner becomes the actor of every read made with the key, so it must be a valid actor id.
+            let probe = AccessEvent(time: .minimum, actor: Actor(id: owner), action: "custos.read", app: "custos")
+            if case .invalid(let issues) = EventValidator(allowsReservedActions: true).validate(probe.jsonValue),
+                let issue = issues.first
+            {
+                throw ValidationError("--owner: \(issue.reason)")
+            }
+            guard !name.isEmpty, name.count <= 256 else { throw ValidationError("--name: must be 1 to 256 characters") }
             var expiry: Timestamp?
             if let expires {
                 switch Timestamp.parse(expires) {

@@ -71,6 +71,8 @@ struct EventValidatorTests {
         ("query", .string(String(repeating: "q", count: 65_537)), "query", "longer than 65536 bytes"),
         ("rows", .integer(-1), "rows", "must not be negative"),
         ("rows", .double(1.5), "rows", "whole number"),
+        ("rows", .double(-2), "rows", "must not be negative"),
+        ("rows", .double(1e300), "rows", "at most 9007199254740991"),
         ("rows", .string("12"), "rows", "must be a number"),
         ("bytes", .integer(9_007_199_254_740_992), "bytes", "at most 9007199254740991"),
         ("purpose", .string("x"), "purpose", "must be an object"),
@@ -104,6 +106,17 @@ struct EventValidatorTests {
             return
         }
         #expect(issues.contains { $0.path == path && $0.reason.contains(reason) && $0.index == 4 }, "\(issues)")
+    }
+
+    @Test func acceptsWholeNumbersWrittenWithAFractionOrExponent() throws {
+        var o = try Self.base()
+        o["rows"] = .double(5)
+        o["bytes"] = try JSONParser().parse("1e2")
+        guard case .valid(let e) = EventValidator().validate(.object(o)) else {
+            Issue.record("refused 5.0")
+            return
+        }
+        #expect(e.rows == 5 && e.bytes == 100)
     }
 
     @Test func listsEveryProblemAtOnce() throws {

@@ -184,9 +184,12 @@ private struct FieldChecker {
             }
             return i
         case .double(let d)?:
-            let whole = abs(d) >= 9.0e15 || Int64(exactly: d) != nil
-            fail(path, whole ? "must be at most \(limits.maximumCount)" : "must be a whole number")
-            return nil
+            // JSON does not distinguish 5 from 5.0 or 5e0: a whole number within range is accepted as an integer.
+            guard let i = Int64(exactly: d) else {
+                fail(path, abs(d) >= 9.0e15 ? "must be at most \(limits.maximumCount)" : "must be a whole number")
+                return nil
+            }
+            return count(.integer(i), path)
         case let other?:
             fail(path, "must be a number, not \(other.typeName)")
             return nil

@@ -1,11 +1,11 @@
 /// What the validator knows holds after an expression evaluated to true: an attribute or tag is present.
 struct Capability: Hashable {
     /// The expression whose attribute or tag is known to exist.
-    var target: Expression
+    var target: CedarExpression
     /// The attribute name, for attribute capabilities.
     var attribute: String?
     /// The tag expression, for tag capabilities.
-    var tag: Expression?
+    var tag: CedarExpression?
 }
 
 /// The result of type checking one expression: its type (nil when unknown), the capabilities it establishes when
@@ -24,12 +24,14 @@ struct TypeAnswer {
     }
 }
 
-/// Cedar's strict-mode typechecker for one request environment. Errors are collected in `errors`.
+/// Cedar's typechecker (strict or permissive) for one request environment. Errors are collected in `errors`.
 struct TypeChecker {
     let schema: Schema
     let entityDescendants: [String: Set<String>]
     let actionDescendants: [EntityUID: Set<EntityUID>]
     let environment: RequestEnvironment
+    /// Whether Cedar's strict mode applies (otherwise the permissive mode).
+    let strict: Bool
     /// The type errors found, with their locations.
     private(set) var errors: [(String, SourceLocation)] = []
     private var depth = 0
@@ -38,29 +40,31 @@ struct TypeChecker {
         schema: Schema,
         entityDescendants: [String: Set<String>],
         actionDescendants: [EntityUID: Set<EntityUID>],
-        environment: RequestEnvironment
+        environment: RequestEnvironment,
+        strict: Bool
     ) {
         self.schema = schema
         self.entityDescendants = entityDescendants
         self.actionDescendants = actionDescendants
         self.environment = environment
+        self.strict = strict
     }
 
     private static let maximumDepth = 400
 
-    private mutating func error(_ reason: String, _ e: Expression) {
+    private mutating func error(_ reason: String, _ e: CedarExpression) {
         errors.append((reason, e.location))
     }
 
     private func isAction(_ type: String) -> Bool { type == "Action" || type.hasSuffix("::Action") }
 
     /// Type checks `e` and requires its type to be a subtype (permissively) of one of `expected`.
-    mutating func expect(_ e: Expression, _ expected: ValidatorType, prior: Set<Capability>) -> TypeAnswer {
+    mutating func expect(_ e: CedarExpression, _ expected: ValidatorType, prior: Set<Capability>) -> TypeAnswer {
         expectOneOf(e, [expected], prior: prior)
     }
 
     mutating func expectOneOf(
-        _ e: Expression,
+        _ e: CedarExpression,
         _ expected: [ValidatorType],
         prior: Set<Capability>
     ) -> TypeAnswer {
@@ -71,7 +75,7 @@ struct TypeChecker {
     @inline(never)
     private mutating func checkExpected(
         _ actual: TypeAnswer,
-        _ e: Expression,
+        _ e: CedarExpression,
         _ expected: [ValidatorType]
     ) -> TypeAnswer {
         guard let type = actual.type else { return .failure(nil) }
@@ -151,7 +155,7 @@ struct TypeChecker {
     }
 
     /// `action` replaced by the environment's action literal.
-    private func literal(_ e: Expression) -> Value? {
+    private func literal(_ e: CedarExpression) -> Value? {
         switch e.kind {
         case .literal(let v): return v
         case .variable(.action): return .entity(environment.action)
@@ -159,12 +163,12 @@ struct TypeChecker {
         }
     }
 
-    private func entityLiteral(_ e: Expression) -> EntityUID? {
+    private func entityLiteral(_ e: CedarExpression) -> EntityUID? {
         if case .entity(let uid)? = literal(e) { return uid }
         return nil
     }
 
-    private func entityLiterals(_ e: Expression) -> [EntityUID]? {
+    private func entityLiterals(_ e: CedarExpression) -> [EntityUID]? {
         if let uid = entityLiteral(e) { return [uid] }
         if case .set(let elements) = e.kind {
             var result: [EntityUID] = []
@@ -177,7 +181,7 @@ struct TypeChecker {
         return nil
     }
 
-    private func reduceLeastUpperBound(_ types: [ValidatorType?], _ e: Expression) -> ValidatorType?? {
+    private func reduceLeastUpperBound(_ types: [ValidatorType?], _ e: CedarExpression) -> ValidatorType?? {
         var known: [ValidatorType] = []
         for t in types {
             guard let t else { return .some(nil) }
@@ -185,7 +189,7 @@ struct TypeChecker {
         }
         var lub = ValidatorType.never
         for t in known {
-            guard let next = ValidatorType.leastUpperBound(lub, t, strict: true) else {
+            guard let next = ValidatorType.leastUpperBound(lub, t, strict: strict) else {
                 return nil
             }
             lub = next
@@ -213,7 +217,7 @@ struct TypeChecker {
         return result
     }
 
-    mutating func typecheck(_ e: Expression, prior: Set<Capability>) -> TypeAnswer {
+    mutating func typecheck(_ e: CedarExpression, prior: Set<Capability>) -> TypeAnswer {
         guard depth < Self.maximumDepth else { return tooDeep(e) }
         depth += 1
         let answer: TypeAnswer
@@ -223,6 +227,7 @@ struct TypeChecker {
         case .ifThenElse: answer = typecheckIf(e, prior: prior)
         case .binary: answer = typecheckBinary(e, prior: prior)
         case .getAttribute, .hasAttribute: answer = typecheckAttribute(e, prior: prior)
+        case .record: answer = typecheckRecord(e, prior: prior)
         default: answer = typecheckOther(e, prior: prior)
         }
         depth -= 1
@@ -230,12 +235,12 @@ struct TypeChecker {
     }
 
     @inline(never)
-    private mutating func tooDeep(_ e: Expression) -> TypeAnswer {
+    private mutating func tooDeep(_ e: CedarExpression) -> TypeAnswer {
         error("expression nests too deeply to validate", e)
         return .failure(nil)
     }
 
-    private func typecheckLeaf(_ e: Expression) -> TypeAnswer {
+    private func typecheckLeaf(_ e: CedarExpression) -> TypeAnswer {
         switch e.kind {
         case .variable(.principal): return .success(.entity([environment.principal]))
         case .variable(.action): return .success(.entity([environment.action.type]))
@@ -257,7 +262,7 @@ struct TypeChecker {
     }
 
     @inline(never)
-    private mutating func typecheckLogic(_ e: Expression, prior: Set<Capability>) -> TypeAnswer {
+    private mutating func typecheckLogic(_ e: CedarExpression, prior: Set<Capability>) -> TypeAnswer {
         switch e.kind {
         case .and(let left, let right):
             let l = expect(left, .anyBool, prior: prior)
@@ -305,7 +310,7 @@ struct TypeChecker {
     }
 
     @inline(never)
-    private mutating func typecheckAttribute(_ e: Expression, prior: Set<Capability>) -> TypeAnswer {
+    private mutating func typecheckAttribute(_ e: CedarExpression, prior: Set<Capability>) -> TypeAnswer {
         switch e.kind {
         case .getAttribute(let target, let name):
             let actual = expectOneOf(target, [.anyEntity, .anyRecord], prior: prior)
@@ -346,7 +351,7 @@ struct TypeChecker {
     }
 
     @inline(never)
-    private mutating func typecheckOther(_ e: Expression, prior: Set<Capability>) -> TypeAnswer {
+    private mutating func typecheckOther(_ e: CedarExpression, prior: Set<Capability>) -> TypeAnswer {
         switch e.kind {
         case .negate(let operand):
             let a = expect(operand, .long, prior: prior)
@@ -373,21 +378,8 @@ struct TypeChecker {
             return failing(result, unless: a)
         case .set(let elements):
             return typecheckSet(e, elements, prior: prior)
-        case .record(let fields):
-            var attributes: [String: ValidatorAttribute] = [:]
-            var complete = true
-            var anyFailed = false
-            for field in fields {
-                let answer = typecheck(field.value, prior: prior)
-                if !answer.succeeded { anyFailed = true }
-                if let t = answer.type {
-                    attributes[field.name] = ValidatorAttribute(type: t, isRequired: true)
-                } else {
-                    complete = false
-                }
-            }
-            if !complete { return .failure(nil) }
-            return anyFailed ? .failure(.record(attributes, open: false)) : .success(.record(attributes, open: false))
+        case .record:
+            return typecheckRecord(e, prior: prior)
         case .extensionCall(let name, let arguments):
             return typecheckExtension(e, name, arguments, prior: prior)
         case .ifThenElse:
@@ -403,9 +395,29 @@ struct TypeChecker {
         }
     }
 
+    @inline(never)
+    private mutating func typecheckRecord(_ e: CedarExpression, prior: Set<Capability>) -> TypeAnswer {
+        guard case .record(let fields) = e.kind else { return .failure(nil) }
+        var attributes: [String: ValidatorAttribute] = [:]
+        var complete = true
+        var anyFailed = false
+        for field in fields {
+            let answer = typecheck(field.value, prior: prior)
+            if !answer.succeeded { anyFailed = true }
+            if let t = answer.type {
+                attributes[field.name] = ValidatorAttribute(type: t, isRequired: true)
+            } else {
+                complete = false
+            }
+        }
+        if !complete { return .failure(nil) }
+        return anyFailed ? .failure(.record(attributes, open: false)) : .success(.record(attributes, open: false))
+    }
+
+    @inline(never)
     private mutating func typecheckSet(
-        _ e: Expression,
-        _ elements: [Expression],
+        _ e: CedarExpression,
+        _ elements: [CedarExpression],
         prior: Set<Capability>
     ) -> TypeAnswer {
         var answers: [TypeAnswer] = []
@@ -413,7 +425,7 @@ struct TypeChecker {
         let anyFailed = answers.contains { !$0.succeeded }
         let lub = reduceLeastUpperBound(answers.map(\.type), e)
         var result: TypeAnswer
-        if elements.isEmpty {
+        if elements.isEmpty && strict {
             error("empty set literals are forbidden in strict validation", e)
             result = .failure(nil)
         } else {
@@ -433,7 +445,7 @@ struct TypeChecker {
     }
 
     @inline(never)
-    private mutating func typecheckIf(_ e: Expression, prior: Set<Capability>) -> TypeAnswer {
+    private mutating func typecheckIf(_ e: CedarExpression, prior: Set<Capability>) -> TypeAnswer {
         guard case .ifThenElse(let test, let thenBranch, let elseBranch) = e.kind else {
             return typecheckOther(e, prior: prior)
         }
@@ -452,7 +464,7 @@ struct TypeChecker {
         let elseAnswer = typecheck(elseBranch, prior: prior)
         let result: TypeAnswer
         if let thenType = thenAnswer.type, let elseType = elseAnswer.type {
-            if let lub = ValidatorType.leastUpperBound(thenType, elseType, strict: true) {
+            if let lub = ValidatorType.leastUpperBound(thenType, elseType, strict: strict) {
                 result = .success(lub, carried(elseAnswer).intersection(thenCaps))
             } else {
                 error("the branches of `if` have incompatible types", e)
@@ -466,11 +478,12 @@ struct TypeChecker {
 
     /// Cedar's strict-mode rule that `==`, `contains`, `containsAll` and `containsAny` compare compatible types.
     private mutating func strictEquality(
-        _ e: Expression,
+        _ e: CedarExpression,
         _ annotated: ValidatorType,
         _ lhs: ValidatorType?,
         _ rhs: ValidatorType?
     ) -> TypeAnswer {
+        guard strict else { return .success(annotated) }
         if annotated == .singleton(true) || annotated == .singleton(false) { return .success(annotated) }
         if let lhs, let rhs, ValidatorType.leastUpperBound(lhs, rhs, strict: true) == nil {
             error("the operands have incompatible types", e)
@@ -480,7 +493,7 @@ struct TypeChecker {
     }
 
     @inline(never)
-    private mutating func typecheckBinary(_ e: Expression, prior: Set<Capability>) -> TypeAnswer {
+    private mutating func typecheckBinary(_ e: CedarExpression, prior: Set<Capability>) -> TypeAnswer {
         guard case .binary(let op, let left, let right) = e.kind else { return typecheckOther(e, prior: prior) }
         return switch op {
         case .equal: typecheckEquality(e, left, right, prior: prior)
@@ -494,9 +507,9 @@ struct TypeChecker {
 
     @inline(never)
     private mutating func typecheckEquality(
-        _ e: Expression,
-        _ left: Expression,
-        _ right: Expression,
+        _ e: CedarExpression,
+        _ left: CedarExpression,
+        _ right: CedarExpression,
         prior: Set<Capability>
     ) -> TypeAnswer {
         let l = typecheck(left, prior: prior)
@@ -512,9 +525,9 @@ struct TypeChecker {
 
     @inline(never)
     private mutating func typecheckComparison(
-        _ e: Expression,
-        _ left: Expression,
-        _ right: Expression,
+        _ e: CedarExpression,
+        _ left: CedarExpression,
+        _ right: CedarExpression,
         prior: Set<Capability>
     ) -> TypeAnswer {
         let l = typecheck(left, prior: prior)
@@ -524,8 +537,8 @@ struct TypeChecker {
 
     @inline(never)
     private mutating func typecheckArithmetic(
-        _ left: Expression,
-        _ right: Expression,
+        _ left: CedarExpression,
+        _ right: CedarExpression,
         prior: Set<Capability>
     ) -> TypeAnswer {
         let l = expect(left, .long, prior: prior)
@@ -535,10 +548,10 @@ struct TypeChecker {
 
     @inline(never)
     private mutating func typecheckContains(
-        _ e: Expression,
+        _ e: CedarExpression,
         _ op: BinaryOperator,
-        _ left: Expression,
-        _ right: Expression,
+        _ left: CedarExpression,
+        _ right: CedarExpression,
         prior: Set<Capability>
     ) -> TypeAnswer {
         let l = expect(left, .set(nil), prior: prior)
@@ -554,10 +567,10 @@ struct TypeChecker {
 
     @inline(never)
     private mutating func typecheckTag(
-        _ e: Expression,
+        _ e: CedarExpression,
         _ op: BinaryOperator,
-        _ left: Expression,
-        _ right: Expression,
+        _ left: CedarExpression,
+        _ right: CedarExpression,
         prior: Set<Capability>
     ) -> TypeAnswer {
         let l = expect(left, .anyEntity, prior: prior)
@@ -568,7 +581,7 @@ struct TypeChecker {
         return failing(result, unless: l, r)
     }
 
-    private mutating func comparison(_ e: Expression, _ lt: ValidatorType?, _ rt: ValidatorType?) -> TypeAnswer {
+    private mutating func comparison(_ e: CedarExpression, _ lt: ValidatorType?, _ rt: ValidatorType?) -> TypeAnswer {
         guard let lt, let rt else { return .failure(.anyBool) }
         switch (lt, rt) {
         case (.never, .never): return .failure(.anyBool)
@@ -596,7 +609,7 @@ struct TypeChecker {
     }
 
     private mutating func getTag(
-        _ e: Expression,
+        _ e: CedarExpression,
         _ lt: ValidatorType,
         _ capability: Capability,
         _ prior: Set<Capability>
@@ -612,7 +625,7 @@ struct TypeChecker {
         }
         var lub = ValidatorType.never
         for tag in tags {
-            guard let next = ValidatorType.leastUpperBound(lub, tag, strict: true) else {
+            guard let next = ValidatorType.leastUpperBound(lub, tag, strict: strict) else {
                 error("tag types are incompatible", e)
                 return .failure(nil)
             }
@@ -623,9 +636,9 @@ struct TypeChecker {
 
     @inline(never)
     private mutating func typecheckIn(
-        _ e: Expression,
-        _ left: Expression,
-        _ right: Expression,
+        _ e: CedarExpression,
+        _ left: CedarExpression,
+        _ right: CedarExpression,
         prior: Set<Capability>
     ) -> TypeAnswer {
         let l = expect(left, .anyEntity, prior: prior)
@@ -684,9 +697,9 @@ struct TypeChecker {
     }
 
     private mutating func typecheckExtension(
-        _ e: Expression,
+        _ e: CedarExpression,
         _ name: String,
-        _ arguments: [Expression],
+        _ arguments: [CedarExpression],
         prior: Set<Capability>
     ) -> TypeAnswer {
         let (parameterTypes, resultType) = Self.signature(name)
@@ -702,7 +715,7 @@ struct TypeChecker {
                 error("invalid argument to `\(name)`", e)
                 failed = true
             }
-            if !arguments.allSatisfy({ if case .literal = $0.kind { true } else { false } }) {
+            if strict && !arguments.allSatisfy({ if case .literal = $0.kind { true } else { false } }) {
                 error("extension constructors require literal arguments in strict validation", e)
                 failed = true
             }

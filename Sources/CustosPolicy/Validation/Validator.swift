@@ -21,17 +21,30 @@ public struct ValidationError: Error, Sendable, Hashable, CustomStringConvertibl
     }
 }
 
-/// Checks policies against a schema in Cedar's strict mode: unknown entity types and actions, actions applied to
-/// impossible principal/resource types, and type errors (including unsafe optional-attribute and tag access).
+/// How strictly the validator types expressions, as in Cedar.
+public enum ValidationMode: Sendable, Hashable {
+    /// Cedar's default: no unions of entity types, no empty set literals, literal extension constructor
+    /// arguments, and operands of `==`/`contains` with compatible types.
+    case strict
+    /// Cedar's permissive mode: unions of entity types and width subtyping are allowed.
+    case permissive
+}
+
+/// Checks policies against a schema in Cedar's strict (or permissive) mode: unknown entity types and actions,
+/// actions applied to impossible principal/resource types, and type errors (including unsafe optional-attribute and
+/// tag access).
 public struct Validator: Sendable {
     /// The schema policies are checked against.
     public let schema: Schema
+    /// Strict (the default, as in Cedar) or permissive.
+    public let mode: ValidationMode
     private let entityDescendants: [String: Set<String>]
     private let actionDescendants: [EntityUID: Set<EntityUID>]
 
-    /// Creates a validator for `schema`.
-    public init(schema: Schema) {
+    /// Creates a validator for `schema` in the given mode.
+    public init(schema: Schema, mode: ValidationMode = .strict) {
         self.schema = schema
+        self.mode = mode
         var entityDescendants: [String: Set<String>] = [:]
         for (name, _) in schema.entityTypes {
             // Every type whose transitive parent types include `name`.
@@ -103,7 +116,8 @@ public struct Validator: Sendable {
                 schema: schema,
                 entityDescendants: entityDescendants,
                 actionDescendants: actionDescendants,
-                environment: environment
+                environment: environment,
+                strict: mode == .strict
             )
             let answer = checker.expect(condition, .anyBool, prior: [])
             _ = answer
@@ -117,61 +131,65 @@ public struct Validator: Sendable {
     // MARK: Scope
 
     /// The policy as one expression: `principal && (action && (resource && conditions))`, as Cedar builds it.
-    static func condition(of policy: Policy) -> Expression {
+    static func condition(of policy: Policy) -> CedarExpression {
         let at = policy.location
-        func variable(_ v: Variable) -> Expression { Expression(.variable(v), at: at) }
-        func reference(_ r: EntityReference) -> Expression {
+        func variable(_ v: Variable) -> CedarExpression { CedarExpression(.variable(v), at: at) }
+        func reference(_ r: EntityReference) -> CedarExpression {
             switch r {
-            case .entity(let uid): Expression(.literal(.entity(uid)), at: at)
-            case .slot(let slot): Expression(.slot(slot), at: at)
+            case .entity(let uid): CedarExpression(.literal(.entity(uid)), at: at)
+            case .slot(let slot): CedarExpression(.slot(slot), at: at)
             }
         }
-        func scope(_ constraint: EntityScopeConstraint, _ v: Variable) -> Expression {
+        func scope(_ constraint: EntityScopeConstraint, _ v: Variable) -> CedarExpression {
             switch constraint {
-            case .any: return Expression(.literal(.bool(true)), at: at)
-            case .equal(let r): return Expression(.binary(.equal, variable(v), reference(r)), at: at)
-            case .in(let r): return Expression(.binary(.in, variable(v), reference(r)), at: at)
-            case .isType(let type): return Expression(.isEntityType(variable(v), type), at: at)
+            case .any: return CedarExpression(.literal(.bool(true)), at: at)
+            case .equal(let r): return CedarExpression(.binary(.equal, variable(v), reference(r)), at: at)
+            case .in(let r): return CedarExpression(.binary(.in, variable(v), reference(r)), at: at)
+            case .isType(let type): return CedarExpression(.isEntityType(variable(v), type), at: at)
             case .isTypeIn(let type, let r):
-                return Expression(
+                return CedarExpression(
                     .and(
-                        Expression(.isEntityType(variable(v), type), at: at),
-                        Expression(.binary(.in, variable(v), reference(r)), at: at)
+                        CedarExpression(.isEntityType(variable(v), type), at: at),
+                        CedarExpression(.binary(.in, variable(v), reference(r)), at: at)
                     ),
                     at: at
                 )
             }
         }
-        let action: Expression
+        let action: CedarExpression
         switch policy.action {
-        case .any: action = Expression(.literal(.bool(true)), at: at)
+        case .any: action = CedarExpression(.literal(.bool(true)), at: at)
         case .equal(let uid):
-            action = Expression(.binary(.equal, variable(.action), Expression(.literal(.entity(uid)), at: at)), at: at)
+            action = CedarExpression(
+                .binary(.equal, variable(.action), CedarExpression(.literal(.entity(uid)), at: at)),
+                at: at
+            )
         case .in(let uid):
-            let set = Expression(.set([Expression(.literal(.entity(uid)), at: at)]), at: at)
-            action = Expression(.binary(.in, variable(.action), set), at: at)
+            let set = CedarExpression(.set([CedarExpression(.literal(.entity(uid)), at: at)]), at: at)
+            action = CedarExpression(.binary(.in, variable(.action), set), at: at)
         case .inSet(let uids):
-            let set = Expression(.set(uids.map { Expression(.literal(.entity($0)), at: at) }), at: at)
-            action = Expression(.binary(.in, variable(.action), set), at: at)
+            let set = CedarExpression(.set(uids.map { CedarExpression(.literal(.entity($0)), at: at) }), at: at)
+            action = CedarExpression(.binary(.in, variable(.action), set), at: at)
         }
-        var body: Expression?
+        var body: CedarExpression?
         for condition in policy.conditions {
-            let part = condition.isWhen ? condition.body : Expression(.not(condition.body), at: condition.body.location)
-            body = body.map { Expression(.and($0, part), at: $0.location) } ?? part
+            let part =
+                condition.isWhen ? condition.body : CedarExpression(.not(condition.body), at: condition.body.location)
+            body = body.map { CedarExpression(.and($0, part), at: $0.location) } ?? part
         }
-        let conditions = body ?? Expression(.literal(.bool(true)), at: at)
+        let conditions = body ?? CedarExpression(.literal(.bool(true)), at: at)
         let resource = scope(policy.resource, .resource)
-        return Expression(
+        return CedarExpression(
             .and(
                 scope(policy.principal, .principal),
-                Expression(.and(action, Expression(.and(resource, conditions), at: at)), at: at)
+                CedarExpression(.and(action, CedarExpression(.and(resource, conditions), at: at)), at: at)
             ),
             at: at
         )
     }
 
     private static func collect(
-        _ e: Expression,
+        _ e: CedarExpression,
         types: inout [(String, SourceLocation)],
         literals: inout [(EntityUID, SourceLocation)]
     ) {
@@ -196,14 +214,15 @@ public struct Validator: Sendable {
         }
     }
 
-    private static func entityTypeNames(_ policy: Policy, _ condition: Expression) -> [(String, SourceLocation)] {
+    private static func entityTypeNames(_ policy: Policy, _ condition: CedarExpression) -> [(String, SourceLocation)] {
         var types: [(String, SourceLocation)] = []
         var literals: [(EntityUID, SourceLocation)] = []
         collect(condition, types: &types, literals: &literals)
         return types
     }
 
-    private static func entityLiterals(_ policy: Policy, _ condition: Expression) -> [(EntityUID, SourceLocation)] {
+    private static func entityLiterals(_ policy: Policy, _ condition: CedarExpression) -> [(EntityUID, SourceLocation)]
+    {
         var types: [(String, SourceLocation)] = []
         var literals: [(EntityUID, SourceLocation)] = []
         collect(condition, types: &types, literals: &literals)
@@ -253,7 +272,7 @@ public struct Validator: Sendable {
         }
     }
 
-    // MARK: Request environments
+    // MARK: AuthorizationRequest environments
 
     private func slotTypes(_ constraint: EntityScopeConstraint, _ variableType: String) -> [String] {
         switch constraint {

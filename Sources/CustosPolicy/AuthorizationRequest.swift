@@ -1,5 +1,5 @@
 /// An authorization request: who (principal) wants to do what (action) to which resource, in which context.
-public struct Request: Sendable, Hashable {
+public struct AuthorizationRequest: Sendable, Hashable {
     /// The principal.
     public var principal: EntityUID
     /// The action.

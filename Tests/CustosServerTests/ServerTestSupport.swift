@@ -1,0 +1,62 @@
+import CustosCore
+import CustosServer
+import CustosSQLite
+import CustosStore
+import CustosTestKit
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+
+/// A server on a fresh store with one key per scope, for tests through Hummingbird's router test client.
+struct TestServer {
+    let api: CustosAPI
+    let store: SQLiteStore
+    let ingestKey: String
+    let readKey: String
+    let adminKey: String
+
+    /// - Parameter wrap: puts the real store behind a fault-injecting wrapper, if the test needs one.
+    init(
+        queueCapacity: Int = 100_000,
+        wrap: (SQLiteStore) -> any EventStore & KeyStore = { $0 }
+    ) async throws {
+        let dir = try TemporaryDirectory()
+        let sqlite = try SQLiteStore(directory: dir.path)
+        self.store = sqlite
+        api = CustosAPI(store: wrap(sqlite), queueCapacity: queueCapacity)
+        let now = CustosAPI.systemClock()
+        func make(_ name: String, _ scopes: Set<APIScope>) async throws -> String {
+            let k = APIKeyToken.issue(name: name, owner: "\(name)-owner", scopes: scopes, now: now)
+            try await sqlite.insertKey(k.record)
+            return k.token
+        }
+        ingestKey = try await make("ingest", [.ingest])
+        readKey = try await make("read", [.read])
+        adminKey = try await make("admin", [.admin])
+    }
+
+    var application: some ApplicationProtocol {
+        Application(router: api.router())
+    }
+
+    static func headers(_ key: String?, contentType: String? = "application/json") -> HTTPFields {
+        var h = HTTPFields()
+        if let key { h[.authorization] = "Bearer \(key)" }
+        if let contentType { h[.contentType] = contentType }
+        return h
+    }
+}
+
+extension TestResponse {
+    /// The body parsed as JSON.
+    var json: JSONValue {
+        (try? JSONParser().parse(Array(buffer: body))) ?? .null
+    }
+}
+
+/// One valid event as JSON text, with an id and overrides.
+func eventJSON(id: String, extra: String = "", actor: String = "officer-1", subject: String = "person:1") -> String {
+    #"{"id":"\#(id)","time":"2026-11-23T14:03:11.250Z","actor":{"id":"\#(actor)","session":"s-1"},"action":"view","#
+        + #""app":"casebook","resource":{"id":"persons/1","dataset":"persons"},"subjects":["\#(subject)"],"rows":3"#
+        + extra + "}"
+}

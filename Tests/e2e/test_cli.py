@@ -1,0 +1,120 @@
+"""CLI round trips: `custos ingest` and `custos query` against a data directory and against a running server."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+from conftest import create_key, make_event, ndjson, run_cli, unique
+
+
+def write_ndjson(path, events):
+    path.write_text(ndjson(events))
+    return path
+
+
+def test_ingest_file_then_query_data_dir(tmp_path, tmp_data):
+    app = unique("cli")
+    events = [make_event(app=app) for _ in range(25)]
+    f = write_ndjson(tmp_path / "events.ndjson", events)
+    p = run_cli("ingest", str(f), "--data", str(tmp_data), "--batch", "10")
+    assert p.returncode == 0, p.stderr
+    assert "25 stored" in p.stderr
+    p = run_cli("query", "events", "--data", str(tmp_data), "--app", app, "--format", "json", check=True)
+    doc = json.loads(p.stdout)
+    assert {e["id"] for e in doc["events"]} == {e["id"] for e in events}
+    # Re-running the same file stores nothing new.
+    p = run_cli("ingest", str(f), "--data", str(tmp_data), check=True)
+    assert "0 stored, 25 already present" in p.stderr
+    # A local query is itself recorded, as the local user.
+    p = run_cli("query", "events", "--data", str(tmp_data), "--action", "custos.read", "--format", "json",
+                check=True)
+    reads = json.loads(p.stdout)["events"]
+    assert reads and all(e["actor"]["id"].startswith("local:") for e in reads)
+    assert any(f"app={app}" in e["query"] for e in reads)
+
+
+def test_ingest_from_stdin(tmp_data):
+    app = unique("cli")
+    events = [make_event(app=app) for _ in range(3)]
+    p = run_cli("ingest", "-", "--data", str(tmp_data), input=ndjson(events))
+    assert p.returncode == 0, p.stderr
+    doc = json.loads(run_cli("query", "events", "--data", str(tmp_data), "--app", app, "--format", "json",
+                             check=True).stdout)
+    assert len(doc["events"]) == 3
+
+
+def test_ingest_into_running_server(tmp_path, tmp_data, server_factory):
+    key = create_key(tmp_data, "host-app", "ingest", "read")
+    server = server_factory(tmp_data)
+    app = unique("cli")
+    events = [make_event(app=app) for _ in range(40)]
+    f = write_ndjson(tmp_path / "events.ndjson", events)
+    p = run_cli("ingest", str(f), "--server", server.url, "--key", key, "--batch", "15", "--parallel", "2")
+    assert p.returncode == 0, p.stderr
+    assert {e["id"] for e in server.all_events(key, app=app)} == {e["id"] for e in events}
+    # The key may also come from CUSTOS_API_KEY; a retry stores nothing.
+    p = run_cli("ingest", str(f), "--server", server.url, env={"CUSTOS_API_KEY": key})
+    assert p.returncode == 0, p.stderr
+    assert "0 stored, 40 already present" in p.stderr
+    # Query through the server as well.
+    p = run_cli("query", "events", "--server", server.url, "--key", key, "--app", app, "--limit", "1000",
+                "--format", "json", check=True)
+    assert len(json.loads(p.stdout)["events"]) == 40
+    p = run_cli("query", "subject", events[0]["subjects"][0], "--server", server.url, "--key", key,
+                "--format", "json", check=True)
+    assert json.loads(p.stdout)["total"] == 1
+
+
+def test_csv_and_table_output(tmp_path, tmp_data):
+    app = unique("cli")
+    events = [make_event(app=app, query="name = \"Smith, J\"") for _ in range(3)]
+    run_cli("ingest", str(write_ndjson(tmp_path / "e.ndjson", events)), "--data", str(tmp_data), check=True)
+    p = run_cli("query", "events", "--data", str(tmp_data), "--app", app, "--format", "csv", check=True)
+    rows = list(csv.reader(io.StringIO(p.stdout)))
+    assert rows[0][:3] == ["seq", "time", "actor"]
+    body = [dict(zip(rows[0], r)) for r in rows[1:]]
+    assert {r["resource"] for r in body} == {e["resource"]["id"] for e in events}
+    assert all(r["query"] == 'name = "Smith, J"' and r["app"] == app for r in body)
+    p = run_cli("query", "events", "--data", str(tmp_data), "--app", app, "--format", "table", check=True)
+    lines = p.stdout.strip().splitlines()
+    assert lines[0].split()[:4] == ["seq", "time", "actor", "session"]
+    assert len(lines) == 4
+    for e in events:
+        assert any(e["resource"]["id"] in line for line in lines[1:])
+    # Other listings print too.
+    p = run_cli("query", "timeline", "officer-1", "--data", str(tmp_data), "--format", "table", check=True)
+    assert "s-1" in p.stdout
+    p = run_cli("query", "dataset", "persons", "--data", str(tmp_data), "--format", "csv", check=True)
+    assert "officer-1" in p.stdout
+    p = run_cli("query", "session", "s-1", "--data", str(tmp_data), "--format", "json", check=True)
+    assert json.loads(p.stdout)["session"] == "s-1"
+
+
+def test_invalid_line_names_line_and_field(tmp_path, tmp_data):
+    app = unique("cli")
+    events = [make_event(app=app) for _ in range(4)]
+    del events[2]["actor"]["id"]
+    f = write_ndjson(tmp_path / "bad.ndjson", events)
+    p = run_cli("ingest", str(f), "--data", str(tmp_data))
+    assert p.returncode != 0
+    assert "line 3" in p.stderr and "actor.id" in p.stderr, p.stderr
+    doc = json.loads(run_cli("query", "events", "--data", str(tmp_data), "--app", app, "--format", "json",
+                             check=True).stdout)
+    assert doc["events"] == []
+
+
+def test_invalid_line_through_server(tmp_path, tmp_data, server_factory):
+    key = create_key(tmp_data, "host-app", "ingest")
+    server = server_factory(tmp_data)
+    events = [make_event(app=unique("cli")) for _ in range(3)]
+    events[1]["rows"] = -5
+    p = run_cli("ingest", str(write_ndjson(tmp_path / "bad.ndjson", events)), "--server", server.url, "--key", key)
+    assert p.returncode != 0
+    assert "400" in p.stderr and "rows" in p.stderr and "line 2" in p.stderr, p.stderr
+
+
+def test_bad_query_option_exits_non_zero(tmp_data):
+    p = run_cli("query", "events", "--data", str(tmp_data), "--limit", "0", "--format", "json")
+    assert p.returncode != 0 and "limit" in p.stderr

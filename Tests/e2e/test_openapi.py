@@ -1,0 +1,97 @@
+"""The OpenAPI document: valid, served at /openapi.json, covering every route; and schemathesis against the live
+server (no 5xx other than 503; responses, status codes, content types and headers as documented; invalid input
+refused)."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import OPENAPI_PATH, create_key, make_event
+
+HERE = Path(__file__).resolve().parent
+MAX_EXAMPLES = os.environ.get("SCHEMATHESIS_MAX_EXAMPLES", "30")
+SEED = os.environ.get("SCHEMATHESIS_SEED", "20261123")
+
+
+def load_doc():
+    return json.loads(OPENAPI_PATH.read_text())
+
+
+def test_document_is_valid_openapi_3_1():
+    validator = pytest.importorskip("openapi_spec_validator")
+    doc = load_doc()
+    assert doc["openapi"] == "3.1.0"
+    validator.validate(doc)
+
+
+def test_document_covers_every_route():
+    doc = load_doc()
+    ops = {(m.upper(), p) for p, item in doc["paths"].items() for m in item}
+    assert ops == {
+        ("GET", "/health"), ("GET", "/metrics"), ("GET", "/openapi.json"), ("POST", "/v1/events"),
+        ("GET", "/v1/events"), ("GET", "/v1/actors/{id}/timeline"), ("GET", "/v1/sessions/{id}"),
+        ("GET", "/v1/datasets/{id}/access"), ("GET", "/v1/subjects/{id}/access"),
+    }
+    public = {p for p, item in doc["paths"].items() if item.get("get", {}).get("security") == []}
+    assert public == {"/health", "/openapi.json"}
+    assert doc["components"]["securitySchemes"]["bearerAuth"]["scheme"] == "bearer"
+    post = doc["paths"]["/v1/events"]["post"]
+    assert set(post["requestBody"]["content"]) == {"application/json", "application/x-ndjson"}
+    assert {"200", "400", "401", "403", "409", "413", "415", "503"} <= set(post["responses"])
+    assert "Retry-After" in post["responses"]["503"]["headers"]
+
+
+def test_served_document_is_the_file(deployment):
+    r = deployment.server.get("/openapi.json")
+    assert r.status_code == 200
+    assert r.json() == load_doc(), "the binary serves another openapi.json (rebuild after editing the file)"
+
+
+def test_documented_example_event_is_accepted(deployment):
+    example = load_doc()["paths"]["/v1/events"]["post"]["requestBody"]["content"]["application/json"]["example"]
+    r = deployment.server.post_events(example, deployment.ingest)
+    assert r.status_code == 200, r.text
+
+
+def schemathesis_command() -> list[str]:
+    exe = shutil.which("schemathesis") or shutil.which("st")
+    if exe:
+        return [exe]
+    return [sys.executable, "-m", "schemathesis.cli"]
+
+
+def test_schemathesis(tmp_path, tmp_data, server_factory):
+    pytest.importorskip("schemathesis", reason="pip install schemathesis")
+    admin = create_key(tmp_data, "fuzzer", "admin")
+    server = server_factory(tmp_data)
+    # Data for the documented examples, so the reads have something to return.
+    events = [make_event(actor={"id": "officer-4411", "session": "sess-1"}, subjects=["person:123"], app="casebook")
+              for _ in range(5)]
+    assert server.post_events(events, admin).status_code == 200
+    env = dict(os.environ, SCHEMATHESIS_HOOKS="schemathesis_hooks", NO_COLOR="1",
+               PYTHONPATH=str(HERE) + os.pathsep + os.environ.get("PYTHONPATH", ""))
+    cmd = schemathesis_command() + [
+        "run", str(OPENAPI_PATH), "--url", server.url,
+        "-H", f"Authorization: Bearer {admin}",
+        "--max-examples", MAX_EXAMPLES, "--seed", SEED, "--workers", "1",
+        "--phases", "examples,coverage,fuzzing",
+        "--checks", "all",
+        # not_a_server_error is replaced by no_server_error_but_503 (schemathesis_hooks.py): 503 is documented.
+        # positive_data_acceptance cannot hold: some rules span parameters (`to` after `from`, a cursor must
+        # decode) or are not expressible in JSON Schema (ids unique within a batch, UTF-8 byte lengths).
+        # unsupported_method: Hummingbird answers 404, not 405, to methods a path does not route.
+        "--exclude-checks", "not_a_server_error,positive_data_acceptance,unsupported_method",
+        "--request-timeout", "30",
+    ]
+    p = subprocess.run(cmd, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=240)
+    out = p.stdout + p.stderr
+    assert p.returncode == 0, f"schemathesis found problems (exit {p.returncode}):\n{out[-12000:]}"
+    assert "No issues found" in out, out[-3000:]
+    assert server.alive
