@@ -13,6 +13,7 @@ let package = Package(
         .executable(name: "custos", targets: ["custos"]),
         .library(name: "CustosCore", targets: ["CustosCore"]),
                 .library(name: "CustosLedger", targets: ["CustosLedger"]),
+        .library(name: "CustosDetect", targets: ["CustosDetect"]),
         .library(name: "CustosPolicy", targets: ["CustosPolicy"]),
         .library(name: "CustosStore", targets: ["CustosStore"]),
         .library(name: "CustosSQLite", targets: ["CustosSQLite"]),
@@ -26,6 +27,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.0"),
         .package(url: "https://github.com/apple/swift-crypto.git", "3.12.0"..<"5.0.0"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.0.0"),
     ],
     targets: [
         // Pure logic: no I/O.
@@ -36,6 +38,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(name: "CustosPolicy", dependencies: ["CustosCore"], swiftSettings: swiftSettings),
+        .target(
+            name: "CustosDetect",
+            dependencies: ["CustosCore", .product(name: "Yams", package: "Yams")],
+            swiftSettings: swiftSettings
+        ),
         .target(name: "CustosSimulation", dependencies: ["CustosCore"], swiftSettings: swiftSettings),
 
         // Storage.
@@ -85,6 +92,12 @@ let package = Package(
         .testTarget(
             name: "CustosPolicyTests",
             dependencies: ["CustosPolicy", "CustosCore"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "CustosDetectTests",
+            dependencies: ["CustosDetect", "CustosCore"],
+            exclude: ["Fixtures"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

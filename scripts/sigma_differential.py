@@ -78,10 +78,10 @@ def main():
             text = handle.read()
         try:
             collection = SigmaCollection.from_yaml(text)
-            rule = collection.rules[0]
-            fields.update(backend.required_fields(rule))
             converted = backend.convert(collection)
             queries[name] = converted[0]
+            # Every quoted identifier of the query is a field the table needs (NULL where an event lacks it).
+            fields.update(f.replace("``", "`") for f in re.findall(r"`((?:[^`]|``)+)`", converted[0]))
         except Exception as error:  # noqa: BLE001 - report every conversion problem per rule
             results[name] = {"error": f"{type(error).__name__}: {error}"}
     connection = build_database(events, fields)

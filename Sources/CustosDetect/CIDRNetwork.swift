@@ -15,7 +15,8 @@ struct CIDRNetwork: Sendable, Hashable {
         let maximum = address.count * 8
         var length = maximum
         if pieces.count == 2 {
-            guard let parsed = Int(pieces[1]), parsed >= 0, parsed <= maximum, pieces[1].allSatisfy(\.isASCII)
+            guard !pieces[1].isEmpty, pieces[1].count <= 3, pieces[1].allSatisfy({ $0.isASCII && $0.isNumber }),
+                let parsed = Int(pieces[1]), parsed <= maximum
             else { return nil }
             length = parsed
         }
@@ -70,7 +71,9 @@ struct CIDRNetwork: Sendable, Hashable {
                     guard let v4 = parseIPv4(piece) else { return nil }
                     out.append(contentsOf: v4)
                 } else {
-                    guard !piece.isEmpty, piece.count <= 4, let value = UInt16(piece, radix: 16) else { return nil }
+                    guard !piece.isEmpty, piece.count <= 4, piece.allSatisfy({ $0.isASCII && $0.isHexDigit }),
+                        let value = UInt16(piece, radix: 16)
+                    else { return nil }
                     out.append(UInt8(value >> 8))
                     out.append(UInt8(value & 0xFF))
                 }

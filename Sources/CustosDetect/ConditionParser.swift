@@ -108,7 +108,10 @@ public struct ConditionParser: Sendable {
         if depth > 64 { throw Failure(message: "condition is nested too deeply", column: column) }
         switch token {
         case .end:
-            throw Failure(message: "expected a selection, 'not', '(' or a quantifier but the condition ended", column: column)
+            throw Failure(
+                message: "expected a selection, 'not', '(' or a quantifier but the condition ended",
+                column: column
+            )
         case .close:
             throw Failure(message: "expected a selection, 'not', '(' or a quantifier but found ')'", column: column)
         case .open:
@@ -116,7 +119,8 @@ public struct ConditionParser: Sendable {
             let inner = try parseExpression(depth: depth + 1)
             guard tokens[position].token == .close else {
                 throw Failure(
-                    message: "expected ')' to close the '(' at column \(column), found \(Self.describe(tokens[position].token))",
+                    message: "expected ')' to close the '(' at column \(column), found "
+                        + Self.describe(tokens[position].token),
                     column: tokens[position].column
                 )
             }

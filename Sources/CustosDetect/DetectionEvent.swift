@@ -21,7 +21,13 @@ public struct DetectionEvent: Sendable {
     public var id: String?
 
     /// An event from its parts.
-    public init(fields: JSONObject, time: Timestamp, seq: Int64? = nil, id: String? = nil, enrichment: JSONObject = JSONObject()) {
+    public init(
+        fields: JSONObject,
+        time: Timestamp,
+        seq: Int64? = nil,
+        id: String? = nil,
+        enrichment: JSONObject = JSONObject()
+    ) {
         self.fields = fields
         self.enrichment = enrichment
         self.time = time

@@ -154,10 +154,9 @@ enum DetectionParser {
         }
         var modifiers: [ValueModifier] = []
         for word in parts.dropFirst() {
-            guard let modifier = ValueModifier(rawValue: word) else {
+            guard let modifier = ValueModifier(word: word) else {
                 let unsupported: Set<String> = [
-                    "base64", "base64offset", "wide", "utf16", "utf16le", "utf16be", "expand", "minute", "hour",
-                    "day", "week", "month", "year",
+                    "base64", "base64offset", "wide", "utf16", "utf16le", "utf16be", "expand",
                 ]
                 let reason = unsupported.contains(word) ? "is not supported by Custos" : "is not a Sigma modifier"
                 throw reader.error(keyNode, "modifier '\(word)' in '\(key)' \(reason)")

@@ -15,13 +15,17 @@ enum ModifierValidation {
         if comparisons.count > 1 { return "only one of gt, gte, lt, lte may be used" }
         let flags = modifiers.filter(\.isRegexFlag)
         if !flags.isEmpty && !set.contains(.re) { return "'\(flags[0].rawValue)' is a flag of 're' and needs it" }
-        let kinds = [set.contains(.re), set.contains(.cidr), !comparisons.isEmpty, set.contains(.exists),
-            set.contains(.fieldref)].filter { $0 }.count
-        if kinds > 1 { return "re, cidr, gt/gte/lt/lte, exists and fieldref exclude each other" }
+        let timeParts = modifiers.filter(\.isTimePart)
+        if timeParts.count > 1 { return "only one of minute, hour, day, week, month, year may be used" }
+        let kinds = [
+            set.contains(.re), set.contains(.cidr), !comparisons.isEmpty, set.contains(.exists),
+            set.contains(.fieldref), !timeParts.isEmpty,
+        ].filter { $0 }.count
+        if kinds > 1 {
+            return "re, cidr, gt/gte/lt/lte, exists, fieldref and the time parts exclude each other"
+        }
         if kinds == 1, let stringModifier = modifiers.first(where: \.isStringModifier) {
-            if !(set.contains(.fieldref) && stringModifier != .windash && stringModifier != .cased) {
-                return "'\(stringModifier.rawValue)' cannot be combined with \(Self.kindName(set, comparisons))"
-            }
+            return "'\(stringModifier.rawValue)' cannot be combined with \(Self.kindName(set, comparisons))"
         }
         for value in condition.values {
             if let problem = problem(value: value, set: set, comparisons: comparisons) { return problem }
@@ -35,6 +39,7 @@ enum ModifierValidation {
         if set.contains(.cidr) { return "'cidr'" }
         if set.contains(.exists) { return "'exists'" }
         if set.contains(.fieldref) { return "'fieldref'" }
+        if let part = set.first(where: \.isTimePart) { return "'\(part.rawValue)'" }
         return "'\(comparisons.first?.rawValue ?? "")'"
     }
 
@@ -42,6 +47,10 @@ enum ModifierValidation {
         if set.contains(.exists) {
             if case .bool = value { return nil }
             return "'exists' takes true or false, not '\(value)'"
+        }
+        if let part = set.first(where: \.isTimePart) {
+            if case .integer = value { return nil }
+            return "'\(part.rawValue)' takes whole numbers, not '\(value)'"
         }
         if !comparisons.isEmpty {
             if value.numericValue != nil { return nil }

@@ -23,14 +23,56 @@ struct RegexMatcher: @unchecked Sendable {
         self.regex = regex
     }
 
-    /// Why a pattern does not compile, or nil when it does.
+    /// Why a pattern does not compile or is unsafe to run, or nil when it is fine.
     static func compileProblem(_ pattern: String, modifiers: Set<ValueModifier>) -> String? {
+        if hasNestedQuantifier(pattern) {
+            return "'\(pattern)' repeats a group that itself repeats (as in '(a+)+'), which can take exponential "
+                + "time; rewrite it without nested quantifiers"
+        }
         do {
             _ = try Regex(pattern)
             return nil
         } catch {
             return "'\(pattern)' is not a valid regular expression (\(error))"
         }
+    }
+
+    /// Whether a quantified group contains a quantifier: the classic shape of catastrophic backtracking.
+    static func hasNestedQuantifier(_ pattern: String) -> Bool {
+        let characters = Array(pattern)
+        var groupHasQuantifier: [Bool] = [false]
+        var i = 0
+        func isQuantifier(at j: Int) -> Bool {
+            j < characters.count && (characters[j] == "*" || characters[j] == "+" || characters[j] == "{")
+        }
+        while i < characters.count {
+            switch characters[i] {
+            case "\\":
+                i += 2
+                continue
+            case "[":
+                i += 1
+                if i < characters.count && characters[i] == "^" { i += 1 }
+                if i < characters.count && characters[i] == "]" { i += 1 }
+                while i < characters.count && characters[i] != "]" { i += characters[i] == "\\" ? 2 : 1 }
+            case "(":
+                groupHasQuantifier.append(false)
+            case ")":
+                let inner = groupHasQuantifier.count > 1 ? groupHasQuantifier.removeLast() : false
+                if isQuantifier(at: i + 1) {
+                    if inner { return true }
+                    groupHasQuantifier[groupHasQuantifier.count - 1] = true
+                } else if inner {
+                    groupHasQuantifier[groupHasQuantifier.count - 1] = true
+                }
+            case "*", "+", "{":
+                groupHasQuantifier[groupHasQuantifier.count - 1] = true
+            default:
+                break
+            }
+            i += 1
+        }
+        return false
     }
 
     /// Whether the pattern occurs in the value.

@@ -18,6 +18,10 @@ public struct RuleMetadata: Sendable, Hashable {
     public var tags: [String]
     /// Known false positives.
     public var falsePositives: [String]
+    /// A plain-language template for findings (Custos extension, top-level key `explanation`), with placeholders
+    /// `{value}`, `{count}`, `{duration}`, `{title}` and `{<group-by field>}`: `exported {value} rows of
+    /// {resource.dataset} in {duration}`.
+    public var explanation: String?
     /// Where the document starts.
     public var location: SourceLocation
 
@@ -32,6 +36,7 @@ public struct RuleMetadata: Sendable, Hashable {
         level: String? = nil,
         tags: [String] = [],
         falsePositives: [String] = [],
+        explanation: String? = nil,
         location: SourceLocation
     ) {
         self.title = title
@@ -43,6 +48,7 @@ public struct RuleMetadata: Sendable, Hashable {
         self.level = level
         self.tags = tags
         self.falsePositives = falsePositives
+        self.explanation = explanation
         self.location = location
     }
 

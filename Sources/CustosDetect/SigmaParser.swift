@@ -18,21 +18,49 @@ public enum SigmaParser {
         guard text.utf8.count <= maximumTextLength else {
             throw RuleError(file: file, message: "rule file is larger than \(maximumTextLength) bytes")
         }
-        let nodes: [Node]
+        var nodes: [Node] = []
         do {
-            nodes = Array(try Yams.compose_all(yaml: text))
+            var sequence = try Yams.compose_all(yaml: text)
+            while let node = sequence.next() { nodes.append(node) }
+            if let error = sequence.error { throw error }
         } catch let yamlError as YamlError {
             throw Self.ruleError(yamlError, file: file)
         } catch {
             throw RuleError(file: file, message: "not valid YAML: \(error)")
         }
         let reader = YAMLNodeReader(file: file)
+        var budget = maximumNodeCount
+        for node in nodes where !Self.withinBudget(node, &budget) {
+            throw reader.error(
+                node,
+                "the document has more than \(maximumNodeCount) YAML nodes (anchors and aliases expand into copies)"
+            )
+        }
         var documents: [SigmaDocument] = []
         for node in nodes {
             documents.append(try parseDocument(node, reader: reader))
         }
         if documents.isEmpty { throw RuleError(file: file, line: 1, message: "the file holds no rule") }
         return documents
+    }
+
+    /// The most YAML nodes (after alias expansion) a rule file may have; bounds the work an alias bomb can cause.
+    public static let maximumNodeCount = 100_000
+
+    private static func withinBudget(_ node: Node, _ budget: inout Int) -> Bool {
+        budget -= 1
+        if budget < 0 { return false }
+        switch node {
+        case .mapping(let mapping):
+            for (key, value) in mapping {
+                if !withinBudget(key, &budget) || !withinBudget(value, &budget) { return false }
+            }
+        case .sequence(let sequence):
+            for element in sequence where !withinBudget(element, &budget) { return false }
+        case .scalar, .alias:
+            break
+        }
+        return true
     }
 
     /// Parses a file expected to hold exactly one detection rule.
@@ -49,7 +77,20 @@ public enum SigmaParser {
         case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _),
             .composer(let context, let problem, let mark, _):
             let detail = context.map { "\($0.text): " } ?? ""
-            return RuleError(file: file, line: mark.line, column: mark.column, message: "invalid YAML: \(detail)\(problem)")
+            return RuleError(
+                file: file,
+                line: mark.line,
+                column: mark.column,
+                message: "invalid YAML: \(detail)\(problem)"
+            )
+        case .duplicatedKeysInMapping(let duplicates, let context):
+            let keys = duplicates.sorted().map { "'\($0)'" }.joined(separator: ", ")
+            return RuleError(
+                file: file,
+                line: context.mark.line,
+                column: context.mark.column,
+                message: "duplicate key \(keys) in the mapping that starts here"
+            )
         default:
             return RuleError(file: file, message: "invalid YAML: \(error)")
         }
@@ -109,6 +150,7 @@ public enum SigmaParser {
             case "id": metadata.id = try reader.string(value, what: "'id'")
             case "name": metadata.name = try reader.string(value, what: "'name'")
             case "description": metadata.description = try reader.string(value, what: "'description'")
+            case "explanation": metadata.explanation = try reader.string(value, what: "'explanation'")
             case "author": metadata.author = try reader.string(value, what: "'author'")
             case "tags": metadata.tags = try reader.strings(value, what: "'tags'")
             case "falsepositives": metadata.falsePositives = try reader.strings(value, what: "'falsepositives'")

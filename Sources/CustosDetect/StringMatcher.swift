@@ -66,14 +66,16 @@ struct StringMatcher: Sendable, Hashable {
 
     /// Whether the value matches.
     func matches(_ value: String) -> Bool {
-        var value = value
-        return value.withUTF8 { buffer in
+        var bytes = value
+        let direct: Bool? = bytes.withUTF8 { buffer in
             if caseSensitive || buffer.allSatisfy({ $0 < 0x80 }) {
                 return matches(buffer, foldASCII: !caseSensitive)
             }
-            var lowered = value.lowercased()
-            return lowered.withUTF8 { matches($0, foldASCII: false) }
+            return nil
         }
+        if let direct { return direct }
+        var lowered = value.lowercased()
+        return lowered.withUTF8 { matches($0, foldASCII: false) }
     }
 
     @inline(__always)
@@ -138,7 +140,8 @@ struct StringMatcher: Sendable, Hashable {
     }
 
     /// Wildcard matching with a single backtracking point per `*` (linear in practice, never exponential).
-    private static func wildcardMatch(_ tokens: [Token], _ value: UnsafeBufferPointer<UInt8>, _ foldASCII: Bool) -> Bool {
+    private static func wildcardMatch(_ tokens: [Token], _ value: UnsafeBufferPointer<UInt8>, _ foldASCII: Bool) -> Bool
+    {
         var t = 0
         var v = 0
         var starToken = -1

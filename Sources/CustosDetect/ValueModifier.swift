@@ -1,9 +1,11 @@
 /// A Sigma value modifier: the words after `|` in a detection key (`query|contains|all`).
 ///
 /// Supported: the string modifiers `contains`, `startswith`, `endswith`, `windash` and `cased`; `all` (every value
-/// must match instead of any); `re` with its flags `i`, `m`, `s`; `cidr`; the numeric comparisons `gt`, `gte`, `lt`,
-/// `lte`; `exists`; and `fieldref` (compare with another field of the same event). Encoding modifiers such as
-/// `base64`, `wide` or `expand` are rejected: Custos events are structured JSON, not raw log lines.
+/// must match instead of any); `neq` (the entry must not match); `re` with its flags `i`, `m`, `s` (also spelled
+/// `ignorecase`, `multiline`, `dotall`); `cidr`; the numeric comparisons `gt`, `gte`, `lt`, `lte`; `exists`;
+/// `fieldref` (compare with another field of the same event); and the time parts `minute`, `hour`, `day`, `week`,
+/// `month`, `year` of an RFC 3339 field such as `time`, in UTC. Encoding modifiers such as `base64`, `wide` or
+/// `expand` are rejected: Custos events are structured JSON, not raw log lines.
 public enum ValueModifier: String, Sendable, Hashable, Codable, CaseIterable {
     /// The value occurs anywhere in the field.
     case contains
@@ -39,6 +41,38 @@ public enum ValueModifier: String, Sendable, Hashable, Codable, CaseIterable {
     case cased
     /// The value is the name of another field; the field must equal that field's value.
     case fieldref
+    /// The entry is negated: it holds when the field does not match (or is absent), as pySigma's `neq`.
+    case neq
+    /// The minute (0–59) of a timestamp field, in UTC.
+    case minute
+    /// The hour (0–23) of a timestamp field, in UTC.
+    case hour
+    /// The day of the month (1–31) of a timestamp field, in UTC.
+    case day
+    /// The week of the year (0–53, weeks starting on Monday, as SQLite's `%W`) of a timestamp field, in UTC.
+    case week
+    /// The month (1–12) of a timestamp field, in UTC.
+    case month
+    /// The year of a timestamp field, in UTC.
+    case year
+
+    /// Reads a modifier as written in a rule, accepting pySigma's long names of the regular-expression flags.
+    public init?(word: String) {
+        switch word {
+        case "ignorecase": self = .i
+        case "multiline": self = .m
+        case "dotall": self = .s
+        default: self.init(rawValue: word)
+        }
+    }
+
+    /// Whether the modifier extracts a part of a timestamp.
+    var isTimePart: Bool {
+        switch self {
+        case .minute, .hour, .day, .week, .month, .year: true
+        default: false
+        }
+    }
 
     /// Whether the modifier only makes sense on string values.
     var isStringModifier: Bool {

@@ -61,7 +61,7 @@ struct YAMLNodeReader {
         }
         let text = scalar.string
         guard scalar.style == .plain else { return .string(text) }
-        switch node.tag.name {
+        switch Resolver.default.resolveTag(of: node) {
         case .null:
             return .null
         case .bool:
