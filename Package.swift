@@ -75,6 +75,7 @@ let package = Package(
             name: "custos",
             dependencies: [
                 "CustosServer", "CustosSimulation",
+                "CustosPolicy",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
