@@ -183,18 +183,40 @@ extension SQLiteStore {
                 if let last = edges.last, let lastEnd = last.to, lastEnd > start { start = lastEnd }
                 if start < to { edges.append(TimeRange(from: start, to: to)) }
             }
+            // The edges are aggregated from the events' own columns (no body is decoded); each actor hash is named
+            // from the rollup rows already read, or from one of that actor's events.
+            var names: [Int64: String] = [:]
+            for actor in totals.keys { names[StableHash.of(actor)] = actor }
             for edge in edges {
                 var c = ["dataset_h = ?"]
                 var a: [(any DatabaseValueConvertible)?] = [StableHash.of(query.dataset)]
                 Self.addRange(edge, column: "time", &c, &a)
-                let rows = try Row.fetchCursor(
-                    db, sql: "SELECT seq, received, body FROM events WHERE " + c.joined(separator: " AND "),
-                    arguments: StatementArguments(a))
-                while let row = try rows.next() {
-                    let e = try Self.decode(seq: row[0], received: row[1], body: row[2]).event
-                    guard e.resource?.dataset == query.dataset else { continue }
-                    add(e.actor.id, 1, e.rows ?? 0, e.bytes ?? 0, e.time.millisecondsSinceEpoch,
-                        e.time.millisecondsSinceEpoch)
+                let statement = try RawStatement(
+                    db,
+                    """
+                    SELECT actor_h, count(*), coalesce(sum(rows), 0), coalesce(sum(bytes), 0), min(time), max(time)
+                    FROM events WHERE \(c.joined(separator: " AND ")) GROUP BY actor_h
+                    """
+                )
+                try statement.statement.setArguments(StatementArguments(a))
+                var rows: [(Int64, Int64, Int64, Int64, Int64, Int64)] = []
+                try statement.query { row in
+                    rows.append(
+                        (sqlite3_column_int64(row, 0), sqlite3_column_int64(row, 1), sqlite3_column_int64(row, 2),
+                         sqlite3_column_int64(row, 3), sqlite3_column_int64(row, 4), sqlite3_column_int64(row, 5)))
+                }
+                for (actorHash, events, rowCount, byteCount, first, last) in rows {
+                    if names[actorHash] == nil {
+                        let sample = try Row.fetchOne(
+                            db, sql: "SELECT seq, received, body FROM events WHERE actor_h = ? LIMIT 1",
+                            arguments: [actorHash])
+                        if let sample {
+                            names[actorHash] = try Self.decode(seq: sample[0], received: sample[1], body: sample[2])
+                                .event.actor.id
+                        }
+                    }
+                    guard let actor = names[actorHash] else { continue }
+                    add(actor, events, rowCount, byteCount, first, last)
                 }
             }
             let sorted = totals.values.sorted { ($0.events, $1.actor) > ($1.events, $0.actor) }
