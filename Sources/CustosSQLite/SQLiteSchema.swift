@@ -67,6 +67,19 @@ enum SQLiteSchema {
             PRIMARY KEY(actor, session)
         ) WITHOUT ROWID
         """,
+        """
+        CREATE TABLE dataset_hourly(
+            dataset TEXT NOT NULL,
+            hour INTEGER NOT NULL,
+            actor TEXT NOT NULL,
+            events INTEGER NOT NULL,
+            rows INTEGER NOT NULL,
+            bytes INTEGER NOT NULL,
+            first INTEGER NOT NULL,
+            last INTEGER NOT NULL,
+            PRIMARY KEY(dataset, hour, actor)
+        ) WITHOUT ROWID
+        """,
         "CREATE INDEX sessions_actor_start ON sessions(actor, start, session)",
         "CREATE INDEX sessions_session ON sessions(session)",
         """

@@ -33,13 +33,14 @@ struct PreparedEvent: Sendable {
     }
 }
 
-private struct DayKey: Hashable {
+/// A cell of a dataset rollup: one dataset, one time bucket (a UTC day or hour), one actor.
+private struct RollupKey: Hashable {
     var dataset: String
-    var day: Int64
+    var bucket: Int64
     var actor: String
 }
 
-private struct DayTotals {
+private struct RollupTotals {
     var events: Int64 = 0
     var rows: Int64 = 0
     var bytes: Int64 = 0
@@ -104,7 +105,8 @@ extension SQLiteStore: EventStore {
         let insertSubject = try RawStatement(db, "INSERT OR IGNORE INTO event_subjects(subject_h, seq) VALUES (?, ?)")
         let findID = try RawStatement(db, "SELECT seq, body FROM events WHERE idem_h = ?")
         var committedIDs: [String: (seq: Int64, body: [UInt8])] = [:]
-        var days: [DayKey: DayTotals] = [:]
+        var days: [RollupKey: RollupTotals] = [:]
+        var hours: [RollupKey: RollupTotals] = [:]
         var sessions: [SessionKey: SessionSummary] = [:]
         var results: [AppendResult] = []
         results.reserveCapacity(requests.count)
@@ -172,8 +174,10 @@ extension SQLiteStore: EventStore {
                 }
                 if let key = p.idempotencyKey { committedIDs[key] = (seq, p.body) }
                 if let dataset = e.resource?.dataset {
-                    days[DayKey(dataset: dataset, day: e.time.dayNumber, actor: e.actor.id), default: DayTotals()]
+                    days[RollupKey(dataset: dataset, bucket: e.time.dayNumber, actor: e.actor.id), default: .init()]
                         .add(e)
+                    let hour = e.time.millisecondsSinceEpoch.floorDivided(by: 3_600_000)
+                    hours[RollupKey(dataset: dataset, bucket: hour, actor: e.actor.id), default: .init()].add(e)
                 }
                 let sk = SessionKey(actor: e.actor.id, session: SessionSummary.key(of: e))
                 sessions[sk, default: SessionSummary(
@@ -186,25 +190,28 @@ extension SQLiteStore: EventStore {
             }
             results.append(.accepted(AppendReceipt(seqs: seqs, stored: stored, duplicates: request.count - stored)))
         }
-        try applyDatasetRollup(days, db: db)
+        try applyDatasetRollup(days, table: "dataset_daily", bucket: "day", db: db)
+        try applyDatasetRollup(hours, table: "dataset_hourly", bucket: "hour", db: db)
         try applySessionRollup(sessions, db: db)
         return results
     }
 
-    private static func applyDatasetRollup(_ days: [DayKey: DayTotals], db: Database) throws {
-        guard !days.isEmpty else { return }
+    private static func applyDatasetRollup(
+        _ cells: [RollupKey: RollupTotals], table: String, bucket: String, db: Database
+    ) throws {
+        guard !cells.isEmpty else { return }
         let upsert = try RawStatement(
             db,
             """
-            INSERT INTO dataset_daily(dataset, day, actor, events, rows, bytes, first, last) VALUES (?,?,?,?,?,?,?,?)
-            ON CONFLICT(dataset, day, actor) DO UPDATE SET events = events + excluded.events,
+            INSERT INTO \(table)(dataset, \(bucket), actor, events, rows, bytes, first, last) VALUES (?,?,?,?,?,?,?,?)
+            ON CONFLICT(dataset, \(bucket), actor) DO UPDATE SET events = events + excluded.events,
             rows = rows + excluded.rows, bytes = bytes + excluded.bytes,
             first = min(first, excluded.first), last = max(last, excluded.last)
             """
         )
-        for (k, t) in days {
+        for (k, t) in cells {
             upsert.bind(1, k.dataset)
-            upsert.bind(2, k.day)
+            upsert.bind(2, k.bucket)
             upsert.bind(3, k.actor)
             upsert.bind(4, t.events)
             upsert.bind(5, t.rows)
@@ -291,5 +298,12 @@ enum OutcomeCode {
         case .denied: 1
         case .failure: 2
         }
+    }
+}
+
+extension Int64 {
+    /// Division rounding toward negative infinity (time buckets before 1970 stay contiguous).
+    func floorDivided(by d: Int64) -> Int64 {
+        self >= 0 ? self / d : (self - d + 1) / d
     }
 }

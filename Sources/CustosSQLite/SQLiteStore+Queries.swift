@@ -148,46 +148,36 @@ extension SQLiteStore {
                         actor: actor, events: events, rows: rows, bytes: bytes, first: f, last: l)
                 }
             }
-            // Whole days come from the rollup; partial days at the edges of the range from the events themselves.
-            let dayMillis: Int64 = 86_400_000
-            let fromDay = query.range.from.map { ($0.millisecondsSinceEpoch + dayMillis - 1) / dayMillis }
-            let toDay = query.range.to.map { $0.millisecondsSinceEpoch / dayMillis }
-            var conditions = ["dataset = ?"]
-            var arguments: [(any DatabaseValueConvertible)?] = [query.dataset]
-            if let fromDay { conditions.append("day >= ?"); arguments.append(fromDay) }
-            if let toDay { conditions.append("day < ?"); arguments.append(toDay) }
-            let rollup = try RawStatement(
-                db,
-                """
-                SELECT actor, sum(events), sum(rows), sum(bytes), min(first), max(last) FROM dataset_daily
-                WHERE \(conditions.joined(separator: " AND ")) GROUP BY actor
-                """
-            )
-            try rollup.statement.setArguments(StatementArguments(arguments))
-            if fromDay == nil || toDay == nil || fromDay! < toDay! {
-                try rollup.query { row in
-                    add(
-                        String(decoding: columnBytes(row, 0), as: UTF8.self), sqlite3_column_int64(row, 1),
-                        sqlite3_column_int64(row, 2), sqlite3_column_int64(row, 3), sqlite3_column_int64(row, 4),
-                        sqlite3_column_int64(row, 5))
+            // Whole days come from the daily rollup, whole hours of the partial days from the hourly one, and the
+            // partial hours at the very edges from the events' own columns (no body is decoded).
+            let plan = RollupPlan(range: query.range)
+            for (table, bucket, spans) in [("dataset_daily", "day", plan.days), ("dataset_hourly", "hour", plan.hours)] {
+                for span in spans {
+                    var conditions = ["dataset = ?"]
+                    var arguments: [(any DatabaseValueConvertible)?] = [query.dataset]
+                    if let lower = span.lower { conditions.append("\(bucket) >= ?"); arguments.append(lower) }
+                    if let upper = span.upper { conditions.append("\(bucket) < ?"); arguments.append(upper) }
+                    let rollup = try RawStatement(
+                        db,
+                        """
+                        SELECT actor, sum(events), sum(rows), sum(bytes), min(first), max(last) FROM \(table)
+                        WHERE \(conditions.joined(separator: " AND ")) GROUP BY actor
+                        """
+                    )
+                    try rollup.statement.setArguments(StatementArguments(arguments))
+                    try rollup.query { row in
+                        add(
+                            String(decoding: columnBytes(row, 0), as: UTF8.self), sqlite3_column_int64(row, 1),
+                            sqlite3_column_int64(row, 2), sqlite3_column_int64(row, 3), sqlite3_column_int64(row, 4),
+                            sqlite3_column_int64(row, 5))
+                    }
                 }
             }
-            var edges: [TimeRange] = []
-            if let from = query.range.from, let fromDay, from.millisecondsSinceEpoch < fromDay * dayMillis {
-                let end = Timestamp(millisecondsSinceEpoch: fromDay * dayMillis)
-                edges.append(TimeRange(from: from, to: query.range.to.map { min($0, end) } ?? end))
-            }
-            if let to = query.range.to, let toDay, to.millisecondsSinceEpoch > toDay * dayMillis {
-                var start = Timestamp(millisecondsSinceEpoch: toDay * dayMillis)
-                if let from = query.range.from { start = max(start, from) }
-                if let last = edges.last, let lastEnd = last.to, lastEnd > start { start = lastEnd }
-                if start < to { edges.append(TimeRange(from: start, to: to)) }
-            }
-            // The edges are aggregated from the events' own columns (no body is decoded); each actor hash is named
-            // from the rollup rows already read, or from one of that actor's events.
+            // Each actor hash of the raw edges is named from the rollup rows already read, or from one of that
+            // actor's events.
             var names: [Int64: String] = [:]
             for actor in totals.keys { names[StableHash.of(actor)] = actor }
-            for edge in edges {
+            for edge in plan.raw {
                 var c = ["dataset_h = ?"]
                 var a: [(any DatabaseValueConvertible)?] = [StableHash.of(query.dataset)]
                 Self.addRange(edge, column: "time", &c, &a)
@@ -195,7 +185,7 @@ extension SQLiteStore {
                     db,
                     """
                     SELECT actor_h, count(*), coalesce(sum(rows), 0), coalesce(sum(bytes), 0), min(time), max(time)
-                    FROM events WHERE \(c.joined(separator: " AND ")) GROUP BY actor_h
+                    FROM events INDEXED BY events_time WHERE \(c.joined(separator: " AND ")) GROUP BY actor_h
                     """
                 )
                 try statement.statement.setArguments(StatementArguments(a))

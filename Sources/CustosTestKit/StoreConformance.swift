@@ -163,6 +163,31 @@ public enum StoreConformance {
             #expect(row.bytes == mine.compactMap(\.bytes).reduce(0, +))
             #expect(row.first == mine.map(\.time).min() && row.last == mine.map(\.time).max())
         }
+        // Dataset access over many ranges, aligned and not (whole days, whole hours, minutes, open ends).
+        var rng = SystemRandomNumberGenerator()
+        let span = events.last!.time.millisecondsSinceEpoch - events[0].time.millisecondsSinceEpoch
+        for trial in 0..<40 {
+            let a = events[0].time.millisecondsSinceEpoch - 3_600_000 + Int64.random(in: 0...span, using: &rng)
+            let b = a + Int64.random(in: 1...(span / 2), using: &rng)
+            let align: Int64 = [1, 60_000, 3_600_000, 86_400_000][trial % 4]
+            var range = TimeRange(
+                from: Timestamp(millisecondsSinceEpoch: a / align * align),
+                to: Timestamp(millisecondsSinceEpoch: (b / align + 1) * align))
+            if trial % 10 == 0 { range.from = nil }
+            if trial % 10 == 5 { range.to = nil }
+            let report = try await store.datasetAccess(DatasetAccessQuery(dataset: "persons", range: range))
+            for actor in ["officer-0", "officer-1"] {
+                let mine = events.filter {
+                    $0.actor.id == actor && $0.resource?.dataset == "persons" && range.contains($0.time)
+                }
+                let row = report.actors.first { $0.actor == actor }
+                #expect((row?.events ?? 0) == Int64(mine.count), "\(range)")
+                #expect((row?.rows ?? 0) == mine.compactMap(\.rows).reduce(0, +), "\(range)")
+                if let row {
+                    #expect(row.first == mine.map(\.time).min() && row.last == mine.map(\.time).max(), "\(range)")
+                }
+            }
+        }
         // Subject access: every event naming the subject, with a total.
         let subject = try await store.subjectAccess(SubjectAccessQuery(subject: "person:2", limit: 5))
         let expected = events.enumerated().filter { $0.element.subjects.contains("person:2") }
