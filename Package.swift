@@ -39,11 +39,11 @@ let package = Package(
         .target(name: "CustosSimulation", dependencies: ["CustosCore"], swiftSettings: swiftSettings),
 
         // Storage.
-        .target(name: "CustosStore", dependencies: ["CustosCore"], swiftSettings: swiftSettings),
+        .target(name: "CustosStore", dependencies: ["CustosCore", "CustosLedger"], swiftSettings: swiftSettings),
         .target(
             name: "CustosSQLite",
             dependencies: [
-                "CustosStore",
+                "CustosStore", "CustosLedger",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
@@ -54,7 +54,7 @@ let package = Package(
         .target(
             name: "CustosServer",
             dependencies: [
-                "CustosCore", "CustosStore", "CustosSQLite",
+                "CustosCore", "CustosStore", "CustosSQLite", "CustosLedger",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -75,7 +75,7 @@ let package = Package(
         ),
         .target(
             name: "CustosTestKit",
-            dependencies: ["CustosCore", "CustosStore", "CustosSQLite"],
+            dependencies: ["CustosCore", "CustosStore", "CustosSQLite", "CustosLedger"],
             swiftSettings: swiftSettings
         ),
 
@@ -94,7 +94,7 @@ let package = Package(
         ),
         .testTarget(
             name: "CustosSQLiteTests",
-            dependencies: ["CustosSQLite", "CustosTestKit"],
+            dependencies: ["CustosSQLite", "CustosTestKit", "CustosLedger", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: swiftSettings
         ),
         .testTarget(

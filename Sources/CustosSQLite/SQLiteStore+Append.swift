@@ -1,5 +1,6 @@
 public import CustosCore
 public import CustosStore
+import CustosLedger
 import Foundation
 import GRDB
 import GRDBSQLite
@@ -17,6 +18,9 @@ struct PreparedEvent: Sendable {
     let idempotencyKey: String?
     let idempotencyHash: Int64?
     let subjectHashes: [Int64]
+    /// Fresh claim salts (``EventClaims``) and the commitment they give.
+    let salts: [UInt8]
+    let commitment: TreeHash
 
     init(_ e: AccessEvent) {
         event = e
@@ -30,6 +34,7 @@ struct PreparedEvent: Sendable {
         idempotencyKey = e.id.map { e.app + "\u{0}" + $0 }
         idempotencyHash = e.id.map { StableHash.of(e.app, $0) }
         subjectHashes = Array(Set(e.subjects.map(StableHash.of))).sorted()
+        (salts, commitment) = EventClaims.commit(e)
     }
 }
 
@@ -98,7 +103,7 @@ extension SQLiteStore: EventStore {
             db,
             """
             INSERT INTO events(seq, time, received, actor_h, session_h, action_h, outcome, dataset_h, resource_h, \
-            app_h, rows, bytes, idem_h, body) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)
+            app_h, rows, bytes, idem_h, body, salts, leaf) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
             """
         )
         let insertSubject = try RawStatement(db, "INSERT OR IGNORE INTO event_subjects(subject_h, seq) VALUES (?, ?)")
@@ -108,6 +113,8 @@ extension SQLiteStore: EventStore {
         var sessions: [SessionKey: SessionSummary] = [:]
         var results: [AppendResult] = []
         results.reserveCapacity(requests.count)
+        let firstSeq = nextSeq
+        var leaves: [LedgerLeaf] = []
 
         for request in requests {
             // Resolve client ids first, so a conflicting request writes nothing.
@@ -164,7 +171,14 @@ extension SQLiteStore: EventStore {
                 insertEvent.bind(12, e.bytes)
                 insertEvent.bind(13, p.idempotencyHash)
                 insertEvent.bindBlob(14, p.body)
+                let entry = LedgerEntry(
+                    sequenceNumber: UInt64(seq), eventTimeMilliseconds: e.time.millisecondsSinceEpoch,
+                    commitment: p.commitment)
+                let leaf = LedgerLeaf(entry: entry.encoded, hash: entry.leafHash)
+                insertEvent.bindBlob(15, p.salts)
+                insertEvent.bindBlob(16, leaf.hash.bytes)
                 try insertEvent.run()
+                leaves.append(leaf)
                 for s in p.subjectHashes {
                     insertSubject.bind(1, s)
                     insertSubject.bind(2, seq)
@@ -188,6 +202,7 @@ extension SQLiteStore: EventStore {
         }
         try applyDatasetRollup(days, db: db)
         try applySessionRollup(sessions, db: db)
+        try appendToLedger(leaves, firstSeq: firstSeq, db: db)
         return results
     }
 
