@@ -67,7 +67,7 @@ let package = Package(
         .executableTarget(
             name: "custos",
             dependencies: [
-                "CustosServer", "CustosSimulation",
+                "CustosServer", "CustosSimulation", "CustosLedger",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
@@ -100,7 +100,7 @@ let package = Package(
         .testTarget(
             name: "CustosServerTests",
             dependencies: [
-                "CustosServer", "CustosTestKit",
+                "CustosServer", "CustosTestKit", "CustosLedger",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: swiftSettings
