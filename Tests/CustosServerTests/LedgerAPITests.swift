@@ -138,6 +138,58 @@ struct LedgerAPITests {
     }
 }
 
+extension LedgerAPITests {
+    @Test func eventsWithProofsCarryAVerifiableDisclosure() async throws {
+        let server = try await TestServer()
+        try await server.application.test(.router) { client in
+            try await Self.ingest(client, server, count: 20)
+            try await client.execute(uri: "/v1/checkpoints", method: .post, headers: TestServer.headers(server.adminKey)) {
+                #expect($0.status == .created)
+            }
+            try await client.execute(
+                uri: "/v1/events?proofs=true&limit=5&app=casebook", method: .get,
+                headers: TestServer.headers(server.readKey)
+            ) { r in
+                #expect(r.status == .ok)
+                let doc = try #require(r.json.objectValue)
+                let checkpoint = try #require(doc["checkpoint"]?.objectValue)
+                let size = integer(checkpoint["size"])
+                let root = try TreeHash(base64: checkpoint["root_hash"]?.stringValue ?? "")
+                let events = doc["events"]?.arrayValue ?? []
+                #expect(events.count == 5)
+                for event in events {
+                    let o = try #require(event.objectValue)
+                    let seq = integer(o["seq"])
+                    let ledger = try #require(o["ledger"]?.objectValue)
+                    let claims = try (ledger["disclosure"]?.arrayValue ?? []).map { c in
+                        let c = c.objectValue!
+                        return try SaltedClaim(
+                            salt: Data(base64Encoded: c["salt"]!.stringValue!)!, name: c["name"]!.stringValue!,
+                            value: Array(c["value"]!.stringValue!.utf8))
+                    }
+                    // The disclosed values are the event's own fields.
+                    #expect(claims.contains { $0.name == "action" && $0.value == Array(#""view""#.utf8) })
+                    #expect(claims.contains { $0.name == "subject" && $0.value == Array(#""person:1""#.utf8) })
+                    let entry = try LedgerEntry(encoded: Data(base64Encoded: ledger["entry"]!.stringValue!)!)
+                    #expect(entry.sequenceNumber == seq)
+                    try Disclosure(revealedClaims: claims, undisclosedDigests: []).verify(against: entry.commitment)
+                    #expect(entry.leafHash.base64String == ledger["leaf_hash"]?.stringValue)
+                    let proof = try #require(ledger["inclusion_proof"]?.objectValue)
+                    let hashes = try (proof["hashes"]?.arrayValue ?? []).map { try TreeHash(base64: $0.stringValue!) }
+                    try InclusionProof(leafIndex: seq, treeSize: size, hashes: hashes)
+                        .verify(leafHash: entry.leafHash, rootHash: root)
+                }
+            }
+            try await client.execute(
+                uri: "/v1/events?proofs=true&format=csv", method: .get, headers: TestServer.headers(server.readKey)
+            ) { #expect($0.status == .badRequest) }
+            try await client.execute(
+                uri: "/v1/events?proofs=yes", method: .get, headers: TestServer.headers(server.readKey)
+            ) { #expect($0.status == .badRequest) }
+        }
+    }
+}
+
 /// The value of a JSON integer, or 0.
 func integer(_ value: JSONValue?) -> UInt64 {
     if case .integer(let n)? = value, n >= 0 { return UInt64(n) }
