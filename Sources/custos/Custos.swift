@@ -8,7 +8,7 @@ struct Custos: AsyncParsableCommand {
         abstract: "Oversight of access to sensitive data: policy, a verifiable record, detection and investigation.",
         subcommands: [
             DemoCommand.self, ServeCommand.self, IngestCommand.self, QueryCommand.self, KeysCommand.self,
-            SimulateCommand.self, BenchCommand.self, KeygenCommand.self,
+            SimulateCommand.self, BenchCommand.self, KeygenCommand.self, VerifyCommand.self,
         ]
     )
 }

@@ -127,3 +127,50 @@ def requests_post(deployment, path: str):
     import requests
 
     return requests.post(deployment.url + path, headers=auth(deployment.admin), timeout=30)
+
+
+def test_keygen_writes_a_private_signer_key(tmp_path):
+    from conftest import run_cli
+
+    out = tmp_path / "keys"
+    p = run_cli("keygen", "--origin", "example.org/custos", "--out", str(out), check=True)
+    signer = out / "signer.key"
+    vkey = (out / "verifier.vkey").read_text().strip()
+    assert signer.stat().st_mode & 0o777 == 0o600
+    assert signer.read_text().startswith("PRIVATE+KEY+example.org/custos+")
+    assert vkey.startswith("example.org/custos+") and vkey in p.stdout
+    # Never overwrites a key.
+    assert run_cli("keygen", "--origin", "example.org/custos", "--out", str(out)).returncode != 0
+
+
+def test_verify_accepts_an_untouched_store_and_names_a_tampered_entry(tmp_path, tmp_data, server_factory):
+    import sqlite3
+
+    from conftest import run_cli
+
+    token = __import__("conftest").create_key(tmp_data, "host", "ingest", "admin")
+    server = server_factory(tmp_data)
+    r = server.post_events([make_event(id=unique("v")) for _ in range(50)], token)
+    assert r.status_code == 200, r.text
+    import requests
+
+    assert requests.post(server.url + "/v1/checkpoints", headers=auth(token), timeout=30).status_code == 201
+    assert server.stop() == 0
+
+    key = tmp_data / "keys" / "verifier.vkey"
+    state = tmp_path / "state"
+    ok = run_cli("verify", "--data", str(tmp_data), "--key", str(key), "--state", str(state))
+    assert ok.returncode == 0, ok.stdout + ok.stderr
+    assert "OK:" in ok.stdout and state.exists()
+    again = run_cli("verify", "--data", str(tmp_data), "--key", str(key), "--state", str(state))
+    assert again.returncode == 0, again.stdout + again.stderr
+    unpinned = run_cli("verify", "--data", str(tmp_data))
+    assert unpinned.returncode == 0 and "trusts the data directory's own key" in unpinned.stdout
+
+    db = sqlite3.connect(tmp_data / "custos.sqlite")
+    db.execute("UPDATE events SET body = CAST(replace(CAST(body AS TEXT), '\"rows\":1', '\"rows\":7') AS BLOB) WHERE seq = 20")
+    db.commit()
+    db.close()
+    bad = run_cli("verify", "--data", str(tmp_data), "--key", str(key), "--state", str(state))
+    assert bad.returncode == 1, bad.stdout + bad.stderr
+    assert "entry 20" in bad.stdout
