@@ -22,9 +22,9 @@ struct PreparedEvent: Sendable {
     let salts: [UInt8]
     let commitment: TreeHash
 
-    init(_ e: AccessEvent) {
+    init(_ e: AccessEvent, _ committed: CommittedEvent) {
         event = e
-        body = e.canonicalBytes
+        body = committed.body
         actorHash = StableHash.of(e.actor.id)
         sessionHash = e.actor.session.map(StableHash.of)
         actionHash = StableHash.of(e.action)
@@ -34,7 +34,8 @@ struct PreparedEvent: Sendable {
         idempotencyKey = e.id.map { e.app + "\u{0}" + $0 }
         idempotencyHash = e.id.map { StableHash.of(e.app, $0) }
         subjectHashes = Array(Set(e.subjects.map(StableHash.of))).sorted()
-        (salts, commitment) = EventClaims.commit(e)
+        salts = committed.salts
+        commitment = committed.commitment
     }
 }
 
@@ -85,7 +86,10 @@ extension SessionSummary {
 
 extension SQLiteStore: EventStore {
     public func append(_ requests: [[AccessEvent]], received: Timestamp) async throws -> [AppendResult] {
-        let prepared = requests.map { $0.map(PreparedEvent.init) }
+        var committed = EventClaims.commitInParallel(requests.flatMap { $0 })[...]
+        let prepared = requests.map { request in
+            request.map { event in PreparedEvent(event, committed.removeFirst()) }
+        }
         do {
             return try await pool.write { db in try Self.append(prepared, received: received, db: db) }
         } catch let error as StoreError {

@@ -25,18 +25,6 @@ public enum EventClaims {
         return out
     }
 
-    /// `count` fresh 16-byte salts from the system's secure random number generator, concatenated.
-    public static func randomSalts(count: Int) -> [UInt8] {
-        var generator = SystemRandomNumberGenerator()
-        var salts: [UInt8] = []
-        salts.reserveCapacity(count * SaltedClaim.saltSize)
-        for _ in 0..<(count * SaltedClaim.saltSize / 8) {
-            let word = generator.next()
-            for shift in stride(from: 0, to: 64, by: 8) { salts.append(UInt8(truncatingIfNeeded: word >> UInt64(shift))) }
-        }
-        return salts
-    }
-
     /// The salted claims of an event's JSON object with the given concatenated salts.
     ///
     /// - Throws: ``StoreError`` (`corrupt`) if there is not exactly one 16-byte salt per claim.
@@ -59,18 +47,80 @@ public enum EventClaims {
 
     /// Fresh salts and the commitment they give for `event`.
     public static func commit(_ event: AccessEvent) -> (salts: [UInt8], commitment: TreeHash) {
-        guard case .object(let object) = event.jsonValue else { preconditionFailure("an event is a JSON object") }
-        let values = Self.values(of: object)
-        let salts = randomSalts(count: values.count)
-        var digests: [TreeHash] = []
-        digests.reserveCapacity(values.count)
-        for (i, claim) in values.enumerated() {
-            let start = i * SaltedClaim.saltSize
-            // Salt length and sizes are valid by construction.
-            let salted = try! SaltedClaim(salt: salts[start..<start + SaltedClaim.saltSize], name: claim.name,
-                                          value: claim.value)
-            digests.append(salted.digest)
-        }
-        return (salts, ClaimCommitment.commitment(overDigests: digests))
+        let committed = commit([event])[0]
+        return (committed.salts, committed.commitment)
     }
+
+    /// The canonical body, fresh salts and commitment of each event, in order: one pass over each event's JSON
+    /// (the body is assembled from the members' canonical encodings, which are also the claim values) and one
+    /// draw of random salts for the whole batch.
+    public static func commit(_ events: [AccessEvent]) -> [CommittedEvent] {
+        var bodies: [[UInt8]] = []
+        var claimLists: [[(name: String, value: [UInt8])]] = []
+        bodies.reserveCapacity(events.count)
+        claimLists.reserveCapacity(events.count)
+        var total = 0
+        for event in events {
+            guard case .object(let object) = event.jsonValue else { preconditionFailure("an event is a JSON object") }
+            let order = object.keys.indices.sorted {
+                object.keys[$0].utf16.lexicographicallyPrecedes(object.keys[$1].utf16)
+            }
+            var body: [UInt8] = [UInt8(ascii: "{")]
+            body.reserveCapacity(512)
+            var claims: [(name: String, value: [UInt8])] = []
+            claims.reserveCapacity(order.count + 2)
+            for (n, i) in order.enumerated() {
+                let key = object.keys[i]
+                if n > 0 { body.append(UInt8(ascii: ",")) }
+                CanonicalJSON.writeString(key, into: &body)
+                body.append(UInt8(ascii: ":"))
+                if key == "subjects", case .array(let subjects) = object.values[i] {
+                    body.append(UInt8(ascii: "["))
+                    for (k, subject) in subjects.enumerated() {
+                        if k > 0 { body.append(UInt8(ascii: ",")) }
+                        let encoded = CanonicalJSON.encode(subject)
+                        body.append(contentsOf: encoded)
+                        claims.append(("subject", encoded))
+                    }
+                    body.append(UInt8(ascii: "]"))
+                } else {
+                    let encoded = CanonicalJSON.encode(object.values[i])
+                    body.append(contentsOf: encoded)
+                    claims.append((key, encoded))
+                }
+            }
+            body.append(UInt8(ascii: "}"))
+            total += claims.count
+            bodies.append(body)
+            claimLists.append(claims)
+        }
+        let salts = SaltedClaim.randomSalts(count: total)
+        var out: [CommittedEvent] = []
+        out.reserveCapacity(events.count)
+        var offset = 0
+        for (body, claims) in zip(bodies, claimLists) {
+            var digests: [TreeHash] = []
+            digests.reserveCapacity(claims.count)
+            let start = offset
+            for claim in claims {
+                digests.append(SaltedClaim.digest(
+                    salt: salts[offset..<offset + SaltedClaim.saltSize], name: claim.name, value: claim.value))
+                offset += SaltedClaim.saltSize
+            }
+            out.append(CommittedEvent(
+                body: body, salts: Array(salts[start..<offset]),
+                commitment: ClaimCommitment.commitment(overDigests: digests)))
+        }
+        return out
+    }
+}
+
+/// An event ready to store: its canonical body, claim salts and the commitment they give.
+public struct CommittedEvent: Sendable, Hashable {
+    /// The RFC 8785 canonical JSON of the event (equal to `AccessEvent.canonicalBytes`).
+    public var body: [UInt8]
+    /// The concatenated 16-byte claim salts, in claim order.
+    public var salts: [UInt8]
+    /// The ``ClaimCommitment`` over the salted claims.
+    public var commitment: TreeHash
 }
