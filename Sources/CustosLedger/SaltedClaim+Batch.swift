@@ -7,17 +7,29 @@ extension SaltedClaim {
     /// - Precondition: `salt` is 16 bytes.
     public static func digest(salt: ArraySlice<UInt8>, name: String, value: [UInt8]) -> TreeHash {
         precondition(salt.count == saltSize, "a claim salt is \(saltSize) bytes")
-        var hasher = SHA256()
-        hasher.update(bufferPointer: UnsafeRawBufferPointer(start: Self.domain.utf8Start, count: Self.domain.utf8CodeUnitCount))
-        salt.withUnsafeBytes { hasher.update(bufferPointer: $0) }
         var name = name
-        name.withUTF8 { bytes in
-            withUnsafeBytes(of: UInt32(bytes.count).bigEndian) { hasher.update(bufferPointer: $0) }
-            hasher.update(bufferPointer: UnsafeRawBufferPointer(bytes))
+        return name.withUTF8 { nameBytes in
+            // One contiguous input hashed in one call: cheaper than five updates for inputs of a few dozen bytes.
+            let length = Self.domain.utf8CodeUnitCount + saltSize + 8 + nameBytes.count + value.count
+            return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: length) { buffer in
+                var offset = 0
+                func put(_ bytes: UnsafeRawBufferPointer) {
+                    for byte in bytes {
+                        buffer[offset] = byte
+                        offset += 1
+                    }
+                }
+                put(UnsafeRawBufferPointer(start: Self.domain.utf8Start, count: Self.domain.utf8CodeUnitCount))
+                salt.withUnsafeBytes { put($0) }
+                withUnsafeBytes(of: UInt32(nameBytes.count).bigEndian) { put($0) }
+                put(UnsafeRawBufferPointer(nameBytes))
+                withUnsafeBytes(of: UInt32(truncatingIfNeeded: value.count).bigEndian) { put($0) }
+                value.withUnsafeBytes { put($0) }
+                var hasher = SHA256()
+                hasher.update(bufferPointer: UnsafeRawBufferPointer(buffer))
+                return hasher.finalize().withUnsafeBytes { TreeHash(unsafeDigestBytes: $0) }
+            }
         }
-        withUnsafeBytes(of: UInt32(truncatingIfNeeded: value.count).bigEndian) { hasher.update(bufferPointer: $0) }
-        value.withUnsafeBytes { hasher.update(bufferPointer: $0) }
-        return hasher.finalize().withUnsafeBytes { TreeHash(unsafeDigestBytes: $0) }
     }
 
     /// `count` random 16-byte salts, concatenated.

@@ -86,9 +86,19 @@ extension SessionSummary {
 
 extension SQLiteStore: EventStore {
     public func append(_ requests: [[AccessEvent]], received: Timestamp) async throws -> [AppendResult] {
-        var committed = EventClaims.commitInParallel(requests.flatMap { $0 })[...]
-        let prepared = requests.map { request in
-            request.map { event in PreparedEvent(event, committed.removeFirst()) }
+        var flat = EventClaims.commitInParallel(requests.flatMap { $0 })[...]
+        let committed = requests.map { request in request.map { _ in flat.removeFirst() } }
+        return try await append(requests, committed: committed, received: received)
+    }
+
+    public func append(_ requests: [[AccessEvent]], committed: [[CommittedEvent]], received: Timestamp) async throws
+        -> [AppendResult]
+    {
+        guard committed.count == requests.count, zip(requests, committed).allSatisfy({ $0.count == $1.count }) else {
+            return try await append(requests, received: received)
+        }
+        let prepared = zip(requests, committed).map { request, commits in
+            zip(request, commits).map { PreparedEvent($0, $1) }
         }
         do {
             return try await pool.write { db in try Self.append(prepared, received: received, db: db) }
