@@ -76,7 +76,7 @@ def test_checkpoint_tiles_and_inclusion_proof_verify_independently(deployment):
 
     # The signature: Ed25519 over the note body with the verifier key the server wrote to DATA/keys.
     vkey = (Path(deployment.data_dir) / "keys" / "verifier.vkey").read_text().strip()
-    name, key_id, material = vkey.split("+")
+    name, key_id, material = vkey.split("+", 2)
     raw = base64.b64decode(material)
     assert raw[0] == 1 and name == origin
     assert hashlib.sha256(name.encode() + b"\n" + raw).digest()[:4].hex() == key_id
