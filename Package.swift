@@ -94,7 +94,9 @@ let package = Package(
         ),
         .testTarget(
             name: "CustosSQLiteTests",
-            dependencies: ["CustosSQLite", "CustosTestKit", "CustosLedger", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: [
+                "CustosSQLite", "CustosTestKit", "CustosLedger", .product(name: "GRDB", package: "GRDB.swift"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

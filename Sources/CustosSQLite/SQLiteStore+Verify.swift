@@ -38,7 +38,8 @@ extension SQLiteStore {
                     result.fail("checkpoint #\(id): its size or root column differs from its signed note")
                 }
                 if let last = checkpoints.last, c.size < last.checkpoint.size {
-                    result.fail("checkpoint #\(id) (size \(c.size)) is smaller than an earlier one (\(last.checkpoint.size))")
+                    result.fail(
+                        "checkpoint #\(id) (size \(c.size)) is smaller than an earlier one (\(last.checkpoint.size))")
                 }
                 checkpoints.append((stored, c))
             } catch {
@@ -67,7 +68,8 @@ extension SQLiteStore {
                 r = r ?? root()
                 if p.rootHash != r {
                     result.fail(
-                        "the tree is not consistent with the checkpoint of size \(p.size) verified earlier (state file)")
+                        "the tree is not consistent with the checkpoint of size \(p.size) verified earlier "
+                            + "(state file)")
                 }
             }
         }
@@ -119,7 +121,8 @@ extension SQLiteStore {
                 }
                 if stored != node.hash {
                     tileProblem = level == 0
-                        ? "entry \(seq) was altered, removed or reordered: the event does not reproduce leaf \(seq) of the stored tiles"
+                        ? "entry \(seq) was altered, removed or reordered: the event does not reproduce leaf \(seq) "
+                            + "of the stored tiles"
                         : "the stored tiles disagree with the rebuilt tree at level \(level) index \(node.id.index)"
                 }
             }
@@ -141,7 +144,8 @@ extension SQLiteStore {
             if state.size != frontier.size {
                 result.fail(
                     "the tree holds \(state.size) entries but \(frontier.size) events were found: entry "
-                        + "\(min(state.size, frontier.size)) was removed or added", entry: min(state.size, frontier.size))
+                        + "\(min(state.size, frontier.size)) was removed or added",
+                    entry: min(state.size, frontier.size))
             } else if state.rootHash != frontier.rootHash {
                 result.fail("the stored tree root differs from the tree rebuilt from the events")
             }

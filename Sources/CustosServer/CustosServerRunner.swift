@@ -9,7 +9,9 @@ import Logging
 public enum CustosServerRunner {
     /// The signer key of a data directory (`DATA/keys/signer.key`), created with key name `origin` when there is
     /// none; `created` says whether it was.
-    public static func signer(dataDirectory: String, origin: String) throws -> (signer: Ed25519NoteSigner, created: Bool) {
+    public static func signer(dataDirectory: String, origin: String) throws
+        -> (signer: Ed25519NoteSigner, created: Bool)
+    {
         try LedgerKeyFiles.loadOrCreate(
             directory: (dataDirectory as NSString).appendingPathComponent("keys"), origin: origin)
     }

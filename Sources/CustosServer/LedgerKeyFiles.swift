@@ -20,7 +20,8 @@ public enum LedgerKeyFiles {
     /// Writes `signer` into `directory`: the signer key with mode 0600, the verifier key with mode 0644.
     public static func write(_ signer: Ed25519NoteSigner, to directory: String) throws {
         let fm = FileManager.default
-        try fm.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        try fm.createDirectory(
+            atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         let signerPath = (directory as NSString).appendingPathComponent(signerFile)
         guard !fm.fileExists(atPath: signerPath) else {
             throw LedgerKeyError("\(signerPath) exists; refusing to overwrite a signing key")
@@ -61,7 +62,9 @@ public enum LedgerKeyFiles {
     }
 
     /// The signer key in `directory`, generated with key name `origin` when there is none (`created` says so).
-    public static func loadOrCreate(directory: String, origin: String) throws -> (signer: Ed25519NoteSigner, created: Bool) {
+    public static func loadOrCreate(directory: String, origin: String) throws
+        -> (signer: Ed25519NoteSigner, created: Bool)
+    {
         if let signer = try load(directory: directory) { return (signer, false) }
         return (try generate(origin: origin, directory: directory), true)
     }

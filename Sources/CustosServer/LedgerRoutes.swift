@@ -95,7 +95,8 @@ extension CustosAPI {
                 guard id.tileID.isComplete(inTreeSize: latest.size),
                     let stored = try await publisher.store.entryBundle(index: id.index), stored.width >= id.width
                 else { throw Self.tileNotFound(path) }
-                return Self.tileResponse(stored.data.prefix(id.width * (LedgerEntry.encodedSize + 2)), full: !id.isPartial)
+                return Self.tileResponse(
+                    stored.data.prefix(id.width * (LedgerEntry.encodedSize + 2)), full: !id.isPartial)
             }
             guard let id = try? TileID(path: path) else { throw Self.tileNotFound(path) }
             guard id.isComplete(inTreeSize: latest.size),

@@ -68,7 +68,8 @@ public struct ServerConfiguration: Sendable, Hashable {
             case "origin":
                 c.origin = try string()
                 guard !c.origin.unicodeScalars.contains(where: { $0.value < 0x21 || $0 == "+" }) else {
-                    throw ConfigurationError(path: path, field: k, reason: "must not contain spaces, + or control characters")
+                    throw ConfigurationError(
+                        path: path, field: k, reason: "must not contain spaces, + or control characters")
                 }
             case "checkpoint_interval_seconds": c.checkpointIntervalSeconds = try integer(1...86_400)
             case "checkpoint_entries": c.checkpointEntries = try integer(1...100_000_000)

@@ -32,11 +32,13 @@ public enum EventClaims {
         let values = Self.values(of: object)
         let salts = Array(salts)
         guard salts.count == values.count * SaltedClaim.saltSize else {
-            throw StoreError(.corrupt, "\(values.count) claims need \(values.count * 16) salt bytes, got \(salts.count)")
+            throw StoreError(
+                .corrupt, "\(values.count) claims need \(values.count * 16) salt bytes, got \(salts.count)")
         }
         return try values.enumerated().map { i, claim in
             let start = i * SaltedClaim.saltSize
-            return try SaltedClaim(salt: salts[start..<start + SaltedClaim.saltSize], name: claim.name, value: claim.value)
+            return try SaltedClaim(
+                salt: salts[start..<start + SaltedClaim.saltSize], name: claim.name, value: claim.value)
         }
     }
 

@@ -7,7 +7,7 @@ import Foundation
 struct KeygenCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "keygen",
-        abstract: "Create the log's checkpoint signing key (signer.key, mode 0600) and its verifier key (verifier.vkey).")
+        abstract: "Create the log's checkpoint signing key (signer.key, mode 0600) and verifier key (verifier.vkey).")
 
     @Option(name: .long, help: "The log's origin line, used as the key name.")
     var origin: String = "custos.local/log"
@@ -18,7 +18,8 @@ struct KeygenCommand: ParsableCommand {
     func run() throws {
         do {
             let signer = try LedgerKeyFiles.generate(origin: origin, directory: out)
-            printFlushed("Wrote \(out)/\(LedgerKeyFiles.signerFile) (secret, mode 0600) and \(out)/\(LedgerKeyFiles.verifierFile).")
+            let signerPath = "\(out)/\(LedgerKeyFiles.signerFile)"
+            printFlushed("Wrote \(signerPath) (secret, mode 0600) and \(out)/\(LedgerKeyFiles.verifierFile).")
             printFlushed("Verifier key: \(signer.verifier.verifierKey)")
         } catch {
             throw ValidationError("\(error)")

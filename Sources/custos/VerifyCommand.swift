@@ -15,7 +15,9 @@ struct VerifyCommand: AsyncParsableCommand {
     @Option(name: .long, help: "The data directory.")
     var data: String
 
-    @Option(name: .long, help: "The pinned verifier key file (verifier.vkey). Without it the directory's own key is trusted.")
+    @Option(
+        name: .long,
+        help: "The pinned verifier key file (verifier.vkey). Without it the directory's own key is trusted.")
     var key: String?
 
     @Option(name: .long, help: "A state file: the last checkpoint verified; checked for consistency, then updated.")
@@ -49,7 +51,8 @@ struct VerifyCommand: AsyncParsableCommand {
                 previous = try Checkpoint.open(text, origin: origin, verifiers: [verifier]).checkpoint
                 printFlushed("State: checkpoint of size \(previous!.size) verified earlier.")
             } catch {
-                throw ValidationError("the state file \(state) does not hold a checkpoint signed by the trusted key: \(error)")
+                throw ValidationError(
+                    "the state file \(state) does not hold a checkpoint signed by the trusted key: \(error)")
             }
         }
         let store = try SQLiteStore(directory: data)

@@ -44,7 +44,9 @@ struct LedgerVerifyTests {
 
     @Test func anAlteredEventBodyIsNamed() async throws {
         let (store, signer) = try await Self.makeStore()
-        try Self.tamper(store, "UPDATE events SET body = CAST(replace(CAST(body AS TEXT), 'officer-1', 'officer-2') AS BLOB) WHERE seq = 417")
+        try Self.tamper(store, """
+            UPDATE events SET body = CAST(replace(CAST(body AS TEXT), 'officer-1', 'officer-2') AS BLOB) WHERE seq = 417
+            """)
         let result = try await store.verifyLedger(verifiers: [signer.verifier], previous: nil)
         #expect(result.firstBadEntry == 417)
         #expect(result.problems.first?.contains("entry 417") == true)
@@ -80,7 +82,10 @@ struct LedgerVerifyTests {
     @Test func aRewrittenLeafColumnDoesNotHideTheChange() async throws {
         let (store, signer) = try await Self.makeStore()
         // Alter the event and replace its stored leaf with garbage: the tiles and checkpoints still catch it.
-        try Self.tamper(store, "UPDATE events SET body = CAST(replace(CAST(body AS TEXT), '\"rows\":', '\"rows\":9') AS BLOB), leaf = zeroblob(32) WHERE seq = 300")
+        try Self.tamper(store, """
+            UPDATE events SET body = CAST(replace(CAST(body AS TEXT), '"rows":', '"rows":9') AS BLOB),
+            leaf = zeroblob(32) WHERE seq = 300
+            """)
         let result = try await store.verifyLedger(verifiers: [signer.verifier], previous: nil)
         #expect(result.firstBadEntry == 300)
     }
@@ -99,5 +104,38 @@ struct LedgerVerifyTests {
         let head = try await store.ledgerHead()
         let good = Checkpoint(origin: "custos.test/log", size: head.size, rootHash: head.rootHash)
         #expect(try await store.verifyLedger(verifiers: [signer.verifier], previous: good).isValid)
+    }
+}
+
+@Suite("Ledger migration")
+struct LedgerMigrationTests {
+    @Test func eventsStoredBeforeTheLedgerAreBackfilled() async throws {
+        let dir = try TemporaryDirectory()
+        let received = Timestamp(millisecondsSinceEpoch: EventFixtures.baseTime.millisecondsSinceEpoch)
+        let path: String
+        do {
+            let store = try SQLiteStore(directory: dir.path)
+            _ = try await store.append([EventFixtures.numbered(300)], received: received)
+            path = store.path
+        }
+        // Turn the file back into a version-1 store: no ledger tables or columns, no ledger migration recorded.
+        let queue = try DatabaseQueue(path: path)
+        try await queue.write { db in
+            for sql in [
+                "DROP TABLE ledger_state", "DROP TABLE tiles", "DROP TABLE entry_bundles", "DROP TABLE checkpoints",
+                "ALTER TABLE events DROP COLUMN salts", "ALTER TABLE events DROP COLUMN leaf",
+                "DELETE FROM grdb_migrations WHERE identifier = 'v2-ledger'",
+            ] { try db.execute(sql: sql) }
+        }
+        try queue.close()
+        let store = try SQLiteStore(directory: dir.path)
+        #expect(try await store.ledgerHead().size == 300)
+        let result = try await store.verifyLedger(verifiers: [], previous: nil)
+        #expect(result.problems == [])
+        #expect(result.treeSize == 300)
+        // New events continue the tree.
+        _ = try await store.append([EventFixtures.numbered(5, from: 300)], received: received)
+        #expect(try await store.ledgerHead().size == 305)
+        #expect(try await store.verifyLedger(verifiers: [], previous: nil).isValid)
     }
 }

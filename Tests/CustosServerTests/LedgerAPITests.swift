@@ -11,10 +11,15 @@ import Testing
 @Suite("Ledger API")
 struct LedgerAPITests {
     /// Ingests `count` events through the API.
-    static func ingest(_ client: some TestClientProtocol, _ server: TestServer, count: Int, from: Int = 0) async throws {
+    static func admin(_ server: TestServer) -> HTTPFields { TestServer.headers(server.adminKey) }
+
+    static func ingest(_ client: some TestClientProtocol, _ server: TestServer, count: Int, from: Int = 0)
+        async throws
+    {
         let body = (from..<from + count).map { eventJSON(id: "l-\($0)") }.joined(separator: "\n")
         try await client.execute(
-            uri: "/v1/events", method: .post, headers: TestServer.headers(server.ingestKey, contentType: "application/x-ndjson"),
+            uri: "/v1/events", method: .post,
+            headers: TestServer.headers(server.ingestKey, contentType: "application/x-ndjson"),
             body: ByteBuffer(string: body)
         ) { #expect($0.status == .ok) }
     }
@@ -23,10 +28,11 @@ struct LedgerAPITests {
         let server = try await TestServer()
         try await server.application.test(.router) { client in
             try await Self.ingest(client, server, count: 300)
-            try await client.execute(uri: "/v1/checkpoints", method: .post, headers: TestServer.headers(server.readKey)) {
+            let read = TestServer.headers(server.readKey)
+            try await client.execute(uri: "/v1/checkpoints", method: .post, headers: read) {
                 #expect($0.status == .forbidden)
             }
-            try await client.execute(uri: "/v1/checkpoints", method: .post, headers: TestServer.headers(server.adminKey)) {
+            try await client.execute(uri: "/v1/checkpoints", method: .post, headers: Self.admin(server)) {
                 r in
                 #expect(r.status == .created)
                 #expect(r.json.objectValue?["size"] == .integer(300))
@@ -42,7 +48,7 @@ struct LedgerAPITests {
                 let leaves = (0..<300).map { records[Int64($0)]!.leafHash }
                 #expect(opened.checkpoint.rootHash == MerkleTreeHasher.rootHash(ofLeafHashes: leaves))
             }
-            try await client.execute(uri: "/v1/checkpoints", method: .get, headers: TestServer.headers(server.readKey)) {
+            try await client.execute(uri: "/v1/checkpoints", method: .get, headers: read) {
                 r in
                 #expect(r.status == .ok)
                 let list = r.json.objectValue?["checkpoints"]?.arrayValue ?? []
@@ -57,7 +63,7 @@ struct LedgerAPITests {
         let server = try await TestServer()
         try await server.application.test(.router) { client in
             try await Self.ingest(client, server, count: 300)
-            try await client.execute(uri: "/v1/checkpoints", method: .post, headers: TestServer.headers(server.adminKey)) {
+            try await client.execute(uri: "/v1/checkpoints", method: .post, headers: Self.admin(server)) {
                 #expect($0.status == .created)
             }
             // Later events are not covered by the checkpoint of 300 (the POST itself was recorded as event 300).
@@ -95,14 +101,14 @@ struct LedgerAPITests {
         try await server.application.test(.router) { client in
             try await Self.ingest(client, server, count: 40)
             var old: (size: UInt64, root: TreeHash)?
-            try await client.execute(uri: "/v1/checkpoints", method: .post, headers: TestServer.headers(server.adminKey)) {
+            try await client.execute(uri: "/v1/checkpoints", method: .post, headers: Self.admin(server)) {
                 r in
                 let o = r.json.objectValue
                 old = (integer(o?["size"]), try TreeHash(base64: o?["root_hash"]?.stringValue ?? ""))
             }
             try await Self.ingest(client, server, count: 300, from: 100)
             var latest: (size: UInt64, root: TreeHash)?
-            try await client.execute(uri: "/v1/checkpoints", method: .post, headers: TestServer.headers(server.adminKey)) {
+            try await client.execute(uri: "/v1/checkpoints", method: .post, headers: Self.admin(server)) {
                 r in
                 let o = r.json.objectValue
                 latest = (integer(o?["size"]), try TreeHash(base64: o?["root_hash"]?.stringValue ?? ""))
@@ -126,7 +132,8 @@ struct LedgerAPITests {
                 let hashes = try (r.json.objectValue?["hashes"]?.arrayValue ?? []).map {
                     try TreeHash(base64: $0.stringValue ?? "")
                 }
-                try ConsistencyProof(oldSize: oldSize, newSize: size, hashes: hashes).verify(oldRoot: oldRoot, newRoot: root)
+                try ConsistencyProof(oldSize: oldSize, newSize: size, hashes: hashes)
+                    .verify(oldRoot: oldRoot, newRoot: root)
             }
             try await client.execute(
                 uri: "/v1/proofs/inclusion?seq=\(size)", method: .get, headers: TestServer.headers(server.readKey)
@@ -143,7 +150,7 @@ extension LedgerAPITests {
         let server = try await TestServer()
         try await server.application.test(.router) { client in
             try await Self.ingest(client, server, count: 20)
-            try await client.execute(uri: "/v1/checkpoints", method: .post, headers: TestServer.headers(server.adminKey)) {
+            try await client.execute(uri: "/v1/checkpoints", method: .post, headers: Self.admin(server)) {
                 #expect($0.status == .created)
             }
             try await client.execute(
