@@ -72,6 +72,16 @@ public actor CheckpointPublisher {
         return try await publish()
     }
 
+    /// Signs a checkpoint if the tree grew since the last one (on shutdown, so that the last entries are covered).
+    @discardableResult
+    public func publishIfGrown() async throws -> StoredCheckpoint? {
+        let head = try await store.ledgerHead()
+        if let last = try await latestCheckpoint(), last.size == head.size, last.rootHash == head.rootHash {
+            return nil
+        }
+        return try await publish()
+    }
+
     /// Checks every quarter second (at most) whether a checkpoint is due, until the task is cancelled.
     public func run() async {
         let tick = max(50, min(250, intervalMilliseconds / 4))

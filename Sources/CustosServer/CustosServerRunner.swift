@@ -44,7 +44,7 @@ public enum CustosServerRunner {
         defer { signing.cancel() }
         try await app.runService()
         signing.cancel()
-        _ = try? await publisher.publishIfDue()
+        _ = try? await publisher.publishIfGrown()
         try? store.checkpoint()
     }
 }
