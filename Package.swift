@@ -46,11 +46,11 @@ let package = Package(
         .target(name: "CustosSimulation", dependencies: ["CustosCore"], swiftSettings: swiftSettings),
 
         // Storage.
-        .target(name: "CustosStore", dependencies: ["CustosCore"], swiftSettings: swiftSettings),
+        .target(name: "CustosStore", dependencies: ["CustosCore", "CustosLedger"], swiftSettings: swiftSettings),
         .target(
             name: "CustosSQLite",
             dependencies: [
-                "CustosStore",
+                "CustosStore", "CustosLedger",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
@@ -61,7 +61,7 @@ let package = Package(
         .target(
             name: "CustosServer",
             dependencies: [
-                "CustosCore", "CustosStore", "CustosSQLite",
+                "CustosCore", "CustosStore", "CustosSQLite", "CustosLedger",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -74,7 +74,7 @@ let package = Package(
         .executableTarget(
             name: "custos",
             dependencies: [
-                "CustosServer", "CustosSimulation",
+                "CustosServer", "CustosSimulation", "CustosLedger",
                 "CustosPolicy",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -83,7 +83,7 @@ let package = Package(
         ),
         .target(
             name: "CustosTestKit",
-            dependencies: ["CustosCore", "CustosStore", "CustosSQLite"],
+            dependencies: ["CustosCore", "CustosStore", "CustosSQLite", "CustosLedger"],
             swiftSettings: swiftSettings
         ),
 
@@ -108,13 +108,15 @@ let package = Package(
         ),
         .testTarget(
             name: "CustosSQLiteTests",
-            dependencies: ["CustosSQLite", "CustosTestKit"],
+            dependencies: [
+                "CustosSQLite", "CustosTestKit", "CustosLedger", .product(name: "GRDB", package: "GRDB.swift"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "CustosServerTests",
             dependencies: [
-                "CustosServer", "CustosTestKit",
+                "CustosServer", "CustosTestKit", "CustosLedger",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: swiftSettings

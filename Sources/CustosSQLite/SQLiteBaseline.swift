@@ -1,4 +1,5 @@
 public import CustosCore
+import CustosStore
 import Foundation
 import GRDB
 import GRDBSQLite
@@ -14,7 +15,7 @@ public enum SQLiteBaseline {
         _ events: [AccessEvent], batchSize: Int, directory: String, options: SQLiteStore.Options = .init()
     ) throws -> Double {
         let store = try SQLiteStore(directory: directory, options: options)
-        let prepared = events.map(PreparedEvent.init)
+        let prepared = zip(events, EventClaims.commit(events)).map { PreparedEvent($0, $1) }
         let received = Timestamp(millisecondsSinceEpoch: 1_795_420_800_000)
         let start = ContinuousClock.now
         var seq: Int64 = 0

@@ -95,4 +95,43 @@ enum SQLiteSchema {
         )
         """,
     ]
+
+    /// The statements of the ledger migration (docs/ledger.md): per-event salts and leaf hashes, the frontier of
+    /// the Merkle tree, its tiles and entry bundles, and signed checkpoints.
+    static let ledgerStatements: [String] = [
+        "ALTER TABLE events ADD COLUMN salts BLOB",
+        "ALTER TABLE events ADD COLUMN leaf BLOB",
+        """
+        CREATE TABLE ledger_state(
+            id INTEGER PRIMARY KEY CHECK (id = 0),
+            size INTEGER NOT NULL,
+            frontier BLOB NOT NULL
+        )
+        """,
+        """
+        CREATE TABLE tiles(
+            level INTEGER NOT NULL,
+            idx INTEGER NOT NULL,
+            width INTEGER NOT NULL,
+            data BLOB NOT NULL,
+            PRIMARY KEY(level, idx)
+        )
+        """,
+        """
+        CREATE TABLE entry_bundles(
+            idx INTEGER PRIMARY KEY,
+            width INTEGER NOT NULL,
+            data BLOB NOT NULL
+        )
+        """,
+        """
+        CREATE TABLE checkpoints(
+            id INTEGER PRIMARY KEY,
+            size INTEGER NOT NULL,
+            root BLOB NOT NULL,
+            created INTEGER NOT NULL,
+            note TEXT NOT NULL
+        )
+        """,
+    ]
 }

@@ -1,5 +1,6 @@
 public import CustosCore
 public import CustosStore
+import CustosLedger
 import Foundation
 import GRDB
 import GRDBSQLite
@@ -17,10 +18,13 @@ struct PreparedEvent: Sendable {
     let idempotencyKey: String?
     let idempotencyHash: Int64?
     let subjectHashes: [Int64]
+    /// Fresh claim salts (``EventClaims``) and the commitment they give.
+    let salts: [UInt8]
+    let commitment: TreeHash
 
-    init(_ e: AccessEvent) {
+    init(_ e: AccessEvent, _ committed: CommittedEvent) {
         event = e
-        body = e.canonicalBytes
+        body = committed.body
         actorHash = StableHash.of(e.actor.id)
         sessionHash = e.actor.session.map(StableHash.of)
         actionHash = StableHash.of(e.action)
@@ -30,6 +34,8 @@ struct PreparedEvent: Sendable {
         idempotencyKey = e.id.map { e.app + "\u{0}" + $0 }
         idempotencyHash = e.id.map { StableHash.of(e.app, $0) }
         subjectHashes = Array(Set(e.subjects.map(StableHash.of))).sorted()
+        salts = committed.salts
+        commitment = committed.commitment
     }
 }
 
@@ -81,7 +87,20 @@ extension SessionSummary {
 
 extension SQLiteStore: EventStore {
     public func append(_ requests: [[AccessEvent]], received: Timestamp) async throws -> [AppendResult] {
-        let prepared = requests.map { $0.map(PreparedEvent.init) }
+        var flat = EventClaims.commitInParallel(requests.flatMap { $0 })[...]
+        let committed = requests.map { request in request.map { _ in flat.removeFirst() } }
+        return try await append(requests, committed: committed, received: received)
+    }
+
+    public func append(_ requests: [[AccessEvent]], committed: [[CommittedEvent]], received: Timestamp) async throws
+        -> [AppendResult]
+    {
+        guard committed.count == requests.count, zip(requests, committed).allSatisfy({ $0.count == $1.count }) else {
+            return try await append(requests, received: received)
+        }
+        let prepared = zip(requests, committed).map { request, commits in
+            zip(request, commits).map { PreparedEvent($0, $1) }
+        }
         do {
             return try await pool.write { db in try Self.append(prepared, received: received, db: db) }
         } catch let error as StoreError {
@@ -99,7 +118,7 @@ extension SQLiteStore: EventStore {
             db,
             """
             INSERT INTO events(seq, time, received, actor_h, session_h, action_h, outcome, dataset_h, resource_h, \
-            app_h, rows, bytes, idem_h, body) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)
+            app_h, rows, bytes, idem_h, body, salts, leaf) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
             """
         )
         let insertSubject = try RawStatement(db, "INSERT OR IGNORE INTO event_subjects(subject_h, seq) VALUES (?, ?)")
@@ -110,6 +129,8 @@ extension SQLiteStore: EventStore {
         var sessions: [SessionKey: SessionSummary] = [:]
         var results: [AppendResult] = []
         results.reserveCapacity(requests.count)
+        let firstSeq = nextSeq
+        var leaves: [LedgerLeaf] = []
 
         for request in requests {
             // Resolve client ids first, so a conflicting request writes nothing.
@@ -166,7 +187,14 @@ extension SQLiteStore: EventStore {
                 insertEvent.bind(12, e.bytes)
                 insertEvent.bind(13, p.idempotencyHash)
                 insertEvent.bindBlob(14, p.body)
+                let entry = LedgerEntry(
+                    sequenceNumber: UInt64(seq), eventTimeMilliseconds: e.time.millisecondsSinceEpoch,
+                    commitment: p.commitment)
+                let leaf = LedgerLeaf(entry: entry.encoded, hash: entry.leafHash)
+                insertEvent.bindBlob(15, p.salts)
+                insertEvent.bindBlob(16, leaf.hash.bytes)
                 try insertEvent.run()
+                leaves.append(leaf)
                 for s in p.subjectHashes {
                     insertSubject.bind(1, s)
                     insertSubject.bind(2, seq)
@@ -193,6 +221,7 @@ extension SQLiteStore: EventStore {
         try applyDatasetRollup(days, table: "dataset_daily", bucket: "day", db: db)
         try applyDatasetRollup(hours, table: "dataset_hourly", bucket: "hour", db: db)
         try applySessionRollup(sessions, db: db)
+        try appendToLedger(leaves, firstSeq: firstSeq, db: db)
         return results
     }
 

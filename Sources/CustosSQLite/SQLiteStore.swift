@@ -60,6 +60,10 @@ public final class SQLiteStore: Sendable {
         migrator.registerMigration("v1") { db in
             for sql in SQLiteSchema.statements { try db.execute(sql: sql) }
         }
+        migrator.registerMigration("v2-ledger") { db in
+            for sql in SQLiteSchema.ledgerStatements { try db.execute(sql: sql) }
+            try Self.backfillLedger(db: db)
+        }
         try migrator.migrate(pool)
     }
 

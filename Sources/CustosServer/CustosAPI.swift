@@ -21,13 +21,16 @@ public final class CustosAPI: Sendable {
     let batchDecoder = EventBatchDecoder()
     /// The largest request body accepted, in bytes.
     public let maximumBodyBytes: Int
+    /// The checkpoint signer over the store's ledger; nil serves no ledger routes (503).
+    public let ledger: CheckpointPublisher?
 
     /// Creates the API over a store that keeps events and keys.
     public init(
         store: any EventStore & KeyStore, queueCapacity: Int = 100_000, maximumBodyBytes: Int = 32 << 20,
-        clock: @escaping @Sendable () -> Timestamp = CustosAPI.systemClock
+        clock: @escaping @Sendable () -> Timestamp = CustosAPI.systemClock, ledger: CheckpointPublisher? = nil
     ) {
         let metrics = ServerMetrics()
+        self.ledger = ledger
         self.store = store
         self.keys = store
         self.metrics = metrics
@@ -69,6 +72,7 @@ public final class CustosAPI: Sendable {
         }
         addIngestRoutes(to: router)
         addQueryRoutes(to: router)
+        addLedgerRoutes(to: router)
         return router
     }
 }

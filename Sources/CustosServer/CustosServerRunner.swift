@@ -1,4 +1,5 @@
 import CustosCore
+public import CustosLedger
 import CustosSQLite
 import Foundation
 import Hummingbird
@@ -6,14 +7,29 @@ import Logging
 
 /// Runs the Custos HTTP server on the embedded store until SIGINT or SIGTERM.
 public enum CustosServerRunner {
+    /// The signer key of a data directory (`DATA/keys/signer.key`), created with key name `origin` when there is
+    /// none; `created` says whether it was.
+    public static func signer(dataDirectory: String, origin: String) throws
+        -> (signer: Ed25519NoteSigner, created: Bool)
+    {
+        try LedgerKeyFiles.loadOrCreate(
+            directory: (dataDirectory as NSString).appendingPathComponent("keys"), origin: origin)
+    }
+
     /// Opens the store, starts listening and calls `onStarted` with the bound address; returns on shutdown.
     public static func run(
-        _ configuration: ServerConfiguration, store: SQLiteStore, onStarted: @escaping @Sendable (String) async -> Void = { _ in }
+        _ configuration: ServerConfiguration, store: SQLiteStore, signer: Ed25519NoteSigner,
+        onStarted: @escaping @Sendable (String) async -> Void = { _ in }
     ) async throws {
         var logger = Logger(label: "custos")
         logger.logLevel = Logger.Level(rawValue: configuration.logLevel) ?? .info
+        let publisher = CheckpointPublisher(
+            store: store, signer: signer, origin: configuration.origin,
+            intervalSeconds: configuration.checkpointIntervalSeconds, entries: configuration.checkpointEntries)
+        try await publisher.publishIfDue()
         let api = CustosAPI(
-            store: store, queueCapacity: configuration.queueCapacity, maximumBodyBytes: configuration.maximumBodyBytes)
+            store: store, queueCapacity: configuration.queueCapacity, maximumBodyBytes: configuration.maximumBodyBytes,
+            ledger: publisher)
         let app = Application(
             router: api.router(),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "custos"),
@@ -24,7 +40,11 @@ public enum CustosServerRunner {
             },
             logger: logger
         )
+        let signing = Task { await publisher.run() }
+        defer { signing.cancel() }
         try await app.runService()
+        signing.cancel()
+        _ = try? await publisher.publishIfGrown()
         try? store.checkpoint()
     }
 }

@@ -8,10 +8,13 @@ extension CustosAPI {
     func addQueryRoutes(to router: Router<CustosRequestContext>) {
         router.get("/v1/events") { request, context in
             let key = try await self.authenticator.authenticate(request, scope: .read)
-            let params = try Self.parameters(request)
+            var params = try Self.parameters(request)
+            let withProofs = try Self.proofsFlag(&params)
             try params.checkKnown(QueryParameters.eventFilters)
             let query = try params.eventQuery()
             let format = try params.format()
+            if withProofs && format == .csv { throw Problem.badParameter("proofs", "is not available as CSV") }
+            let publisher = withProofs ? try self.requireLedger() : nil
             let page = try await self.store.events(query)
             try await self.recordRead(key, request, resource: "events", subjects: query.subject.map { [$0] } ?? [])
             if format == .csv {
@@ -20,6 +23,7 @@ extension CustosAPI {
                     body: .init(byteBuffer: ByteBuffer(string: ResultEncoding.csv(
                         header: ResultEncoding.eventColumns, rows: page.events.map(ResultEncoding.cells)))))
             }
+            if let publisher { return Response.json(try await self.jsonWithProofs(page, publisher: publisher)) }
             return Response.json(ResultEncoding.json(page))
         }
         router.get("/v1/actors/:id/timeline") { request, context in
@@ -83,6 +87,16 @@ extension CustosAPI {
         try await recorder.record(
             key: key, what: "GET " + request.uri.description, resource: resource, subjects: subjects)
         metrics.reads.increment()
+    }
+
+    /// Takes the `proofs` flag (`true` or `false`) out of the parameters.
+    static func proofsFlag(_ params: inout QueryParameters) throws(Problem) -> Bool {
+        guard let value = params.values.removeValue(forKey: "proofs") else { return false }
+        switch value {
+        case "true": return true
+        case "false": return false
+        default: throw Problem.badParameter("proofs", "must be true or false")
+        }
     }
 
     static func parameters(_ request: Request) throws(Problem) -> QueryParameters {

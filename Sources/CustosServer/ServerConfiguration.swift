@@ -16,12 +16,19 @@ public struct ServerConfiguration: Sendable, Hashable {
     public var maximumBodyBytes = 32 << 20
     /// The log level (trace, debug, info, notice, warning, error, critical).
     public var logLevel = "info"
+    /// The origin line of signed checkpoints (and the signer key's name when one is created).
+    public var origin = "custos.local/log"
+    /// The most seconds between a new entry and a checkpoint covering it.
+    public var checkpointIntervalSeconds = 5
+    /// The most new entries before a checkpoint is signed ahead of the interval.
+    public var checkpointEntries = 10_000
 
     /// The defaults.
     public init() {}
 
     /// The fields a config file may set.
-    public static let fields = ["host", "port", "data", "queue_capacity", "max_body_bytes", "log_level"]
+    public static let fields = ["host", "port", "data", "queue_capacity", "max_body_bytes", "log_level", "origin",
+        "checkpoint_interval_seconds", "checkpoint_entries"]
 
     /// Reads a JSON config file; unknown fields and bad values are errors naming the field.
     public static func load(path: String) throws -> ServerConfiguration {
@@ -58,6 +65,14 @@ public struct ServerConfiguration: Sendable, Hashable {
             case "data": c.dataDirectory = try string()
             case "queue_capacity": c.queueCapacity = try integer(1...10_000_000)
             case "max_body_bytes": c.maximumBodyBytes = try integer(1024...1 << 30)
+            case "origin":
+                c.origin = try string()
+                guard !c.origin.unicodeScalars.contains(where: { $0.value < 0x21 || $0 == "+" }) else {
+                    throw ConfigurationError(
+                        path: path, field: k, reason: "must not contain spaces, + or control characters")
+                }
+            case "checkpoint_interval_seconds": c.checkpointIntervalSeconds = try integer(1...86_400)
+            case "checkpoint_entries": c.checkpointEntries = try integer(1...100_000_000)
             case "log_level":
                 c.logLevel = try string()
                 guard ["trace", "debug", "info", "notice", "warning", "error", "critical"].contains(c.logLevel) else {

@@ -12,6 +12,12 @@ public protocol EventStore: Sendable {
     /// not affect the others. The call returns only once the transaction is durable on disk.
     func append(_ requests: [[AccessEvent]], received: Timestamp) async throws -> [AppendResult]
 
+    /// ``append(_:received:)`` with each event's canonical body, salts and commitment already computed
+    /// (``EventClaims/commit(_:)-([AccessEvent])``, one list per request), so that the sequencer's callers do that
+    /// work concurrently, outside the single writer. A store may ignore them and compute its own.
+    func append(_ requests: [[AccessEvent]], committed: [[CommittedEvent]], received: Timestamp) async throws
+        -> [AppendResult]
+
     /// Events matching a filter, one page at a time.
     func events(_ query: EventQuery) async throws -> EventPage
 
@@ -29,6 +35,15 @@ public protocol EventStore: Sendable {
 
     /// Counters of the store as a whole.
     func statistics() async throws -> StoreStatistics
+}
+
+extension EventStore {
+    /// Ignores the precomputed commitments and appends as ``append(_:received:)`` does.
+    public func append(_ requests: [[AccessEvent]], committed: [[CommittedEvent]], received: Timestamp) async throws
+        -> [AppendResult]
+    {
+        try await append(requests, received: received)
+    }
 }
 
 /// The outcome of one append request.

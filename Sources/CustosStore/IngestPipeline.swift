@@ -19,6 +19,7 @@ public actor IngestPipeline {
 
     private struct Pending {
         var events: [AccessEvent]
+        var committed: [CommittedEvent]
         var continuation: CheckedContinuation<AppendResult, any Error>
     }
 
@@ -55,13 +56,21 @@ public actor IngestPipeline {
     public var depth: Int { queuedEvents }
 
     /// Appends one request; returns once it is durable (or refused).
-    public func submit(_ events: [AccessEvent]) async throws -> AppendResult {
+    ///
+    /// The request's canonical bodies, salts and commitments are computed here, on the caller's task, so that
+    /// concurrent callers do that work in parallel while the writer commits.
+    public nonisolated func submit(_ events: [AccessEvent]) async throws -> AppendResult {
+        let committed = EventClaims.commit(events)
+        return try await enqueue(events, committed)
+    }
+
+    private func enqueue(_ events: [AccessEvent], _ committed: [CommittedEvent]) async throws -> AppendResult {
         guard queuedEvents + events.count <= capacity || (queuedEvents == 0 && !committing) else {
             throw StoreError(.overloaded, "the ingest queue is full (\(queuedEvents) events waiting)")
         }
         queuedEvents += events.count
         return try await withCheckedThrowingContinuation { continuation in
-            queue.append(Pending(events: events, continuation: continuation))
+            queue.append(Pending(events: events, committed: committed, continuation: continuation))
             if !committing {
                 committing = true
                 Task { await self.drain() }
@@ -81,7 +90,8 @@ public actor IngestPipeline {
             queue.removeFirst(take)
             let started = ContinuousClock.now
             do {
-                let results = try await store.append(batch.map(\.events), received: clock())
+                let results = try await store.append(
+                    batch.map { $0.events }, committed: batch.map { $0.committed }, received: clock())
                 queuedEvents -= events
                 for (pending, result) in zip(batch, results) { pending.continuation.resume(returning: result) }
             } catch {

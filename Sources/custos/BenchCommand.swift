@@ -1,4 +1,5 @@
 import ArgumentParser
+import CustosLedger
 import Crypto
 import CustosCore
 import CustosServer
@@ -162,7 +163,10 @@ struct BenchCommand: AsyncParsableCommand {
             config.dataDirectory = dir
             config.logLevel = "warning"
             let (urls, urlSink) = AsyncStream.makeStream(of: String.self)
-            let server = Task { try await CustosServerRunner.run(config, store: store) { urlSink.yield($0) } }
+            let signer = try Ed25519NoteSigner.generate(keyName: config.origin)
+            let server = Task {
+                try await CustosServerRunner.run(config, store: store, signer: signer) { urlSink.yield($0) }
+            }
             var iterator = urls.makeAsyncIterator()
             guard let base = await iterator.next(), let url = URL(string: base + "/v1/events") else {
                 throw ValidationErrorText("the server did not start")

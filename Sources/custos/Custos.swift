@@ -8,7 +8,8 @@ struct Custos: AsyncParsableCommand {
         abstract: "Oversight of access to sensitive data: policy, a verifiable record, detection and investigation.",
         subcommands: [
             DemoCommand.self, ServeCommand.self, IngestCommand.self, QueryCommand.self, KeysCommand.self,
-            SimulateCommand.self, BenchCommand.self, PolicyCommand.self,
+            SimulateCommand.self, BenchCommand.self, KeygenCommand.self, VerifyCommand.self,
+            PolicyCommand.self,
         ]
     )
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CustosLedger
 import CustosCore
 import CustosServer
 import CustosSQLite
@@ -80,12 +81,15 @@ struct DemoCommand: AsyncParsableCommand {
         c.port = port
         c.dataDirectory = data
         let token = issued.token
-        try await CustosServerRunner.run(c, store: local.store) { url in
+        let key = try CustosServerRunner.signer(dataDirectory: data, origin: c.origin)
+        let verifierKey = key.signer.verifier.verifierKey
+        try await CustosServerRunner.run(c, store: local.store, signer: key.signer) { url in
             printFlushed(
                 """
 
                 Custos demo is running at \(url)  (data: \(data); Ctrl-C stops it)
                 API key (admin, shown once):  \(token)
+                Checkpoint verifier key:      \(verifierKey)
 
                 Try:
                   export CUSTOS_API_KEY=\(token)

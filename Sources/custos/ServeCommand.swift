@@ -1,4 +1,5 @@
 import ArgumentParser
+import CustosLedger
 import CustosServer
 import CustosSQLite
 import Foundation
@@ -20,6 +21,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .long, help: "The port to listen on (default 8080; 0 picks a free port).")
     var port: Int?
 
+    @Option(name: .long, help: "The checkpoint origin line (default custos.local/log).")
+    var origin: String?
+
     func run() async throws {
         var c = ServerConfiguration()
         if let config {
@@ -28,9 +32,14 @@ struct ServeCommand: AsyncParsableCommand {
         if let data { c.dataDirectory = data }
         if let host { c.host = host }
         if let port { c.port = port }
+        if let origin { c.origin = origin }
         let store = try SQLiteStore(directory: c.dataDirectory)
         let dataDirectory = c.dataDirectory
-        try await CustosServerRunner.run(c, store: store) { url in
+        let key = try CustosServerRunner.signer(dataDirectory: c.dataDirectory, origin: c.origin)
+        printFlushed(
+            (key.created ? "Created the checkpoint signing key in \(dataDirectory)/keys. " : "")
+                + "Verifier key: \(key.signer.verifier.verifierKey)")
+        try await CustosServerRunner.run(c, store: store, signer: key.signer) { url in
             printFlushed("Custos is listening on \(url) (data: \(dataDirectory))")
         }
     }

@@ -35,3 +35,23 @@ struct SQLiteConformanceTests {
         try await StoreConformance.concurrentWritersGetGaplessSeqs(Self.make)
     }
 }
+
+@Suite("SQLite ledger conformance")
+struct SQLiteLedgerConformanceTests {
+    static let make: LedgerConformance.Factory = {
+        let dir = try TemporaryDirectory()
+        return try SQLiteStore(directory: dir.path)
+    }
+
+    @Test func everyEventIsALeaf() async throws {
+        try await LedgerConformance.everyEventIsALeaf(Self.make)
+    }
+
+    @Test func tilesFollowTheTree() async throws {
+        try await LedgerConformance.tilesFollowTheTree(Self.make)
+    }
+
+    @Test func checkpointsAreKept() async throws {
+        try await LedgerConformance.checkpointsAreKept(Self.make)
+    }
+}

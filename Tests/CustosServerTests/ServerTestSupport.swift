@@ -1,4 +1,5 @@
 import CustosCore
+import CustosLedger
 import CustosServer
 import CustosSQLite
 import CustosStore
@@ -14,6 +15,8 @@ struct TestServer {
     let ingestKey: String
     let readKey: String
     let adminKey: String
+    let signer: Ed25519NoteSigner
+    static let origin = "custos.test/log"
 
     /// - Parameter wrap: puts the real store behind a fault-injecting wrapper, if the test needs one.
     init(
@@ -23,7 +26,10 @@ struct TestServer {
         let dir = try TemporaryDirectory()
         let sqlite = try SQLiteStore(directory: dir.path)
         self.store = sqlite
-        api = CustosAPI(store: wrap(sqlite), queueCapacity: queueCapacity)
+        signer = try Ed25519NoteSigner.generate(keyName: Self.origin)
+        let publisher = CheckpointPublisher(
+            store: sqlite, signer: signer, origin: Self.origin, intervalSeconds: 3600, entries: 1_000_000)
+        api = CustosAPI(store: wrap(sqlite), queueCapacity: queueCapacity, ledger: publisher)
         let now = CustosAPI.systemClock()
         func make(_ name: String, _ scopes: Set<APIScope>) async throws -> String {
             let k = APIKeyToken.issue(name: name, owner: "\(name)-owner", scopes: scopes, now: now)

@@ -38,9 +38,13 @@ def test_document_covers_every_route():
         ("GET", "/health"), ("GET", "/metrics"), ("GET", "/openapi.json"), ("POST", "/v1/events"),
         ("GET", "/v1/events"), ("GET", "/v1/actors/{id}/timeline"), ("GET", "/v1/sessions/{id}"),
         ("GET", "/v1/datasets/{id}/access"), ("GET", "/v1/subjects/{id}/access"),
+        ("GET", "/v1/checkpoints"), ("POST", "/v1/checkpoints"), ("GET", "/v1/proofs/inclusion"),
+        ("GET", "/v1/proofs/consistency"), ("GET", "/checkpoint"), ("GET", "/tile/{L}/{N}"),
+        ("GET", "/tile/{L}/{N}.p/{W}"), ("GET", "/tile/entries/{N}"), ("GET", "/tile/entries/{N}.p/{W}"),
     }
     public = {p for p, item in doc["paths"].items() if item.get("get", {}).get("security") == []}
-    assert public == {"/health", "/openapi.json"}
+    assert public == {"/health", "/openapi.json", "/checkpoint", "/tile/{L}/{N}", "/tile/{L}/{N}.p/{W}",
+                      "/tile/entries/{N}", "/tile/entries/{N}.p/{W}"}
     assert doc["components"]["securitySchemes"]["bearerAuth"]["scheme"] == "bearer"
     post = doc["paths"]["/v1/events"]["post"]
     assert set(post["requestBody"]["content"]) == {"application/json", "application/x-ndjson"}

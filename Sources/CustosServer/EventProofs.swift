@@ -1,0 +1,55 @@
+import CustosCore
+import CustosLedger
+import CustosStore
+import Foundation
+
+extension CustosAPI {
+    /// An events page with, for each event, its ledger entry, leaf hash, full disclosure (salt, name and canonical
+    /// value of every claim) and inclusion proof in the tree of the latest checkpoint, which is included. Events
+    /// not yet covered by that checkpoint get `"inclusion_proof": null`.
+    func jsonWithProofs(_ page: EventPage, publisher: CheckpointPublisher) async throws -> JSONValue {
+        let latest = try await latestCheckpoint(publisher)
+        let records = try await publisher.store.ledgerRecords(seqs: page.events.map(\.seq))
+        let proofs = TileProofs(store: publisher.store)
+        var events: [JSONValue] = []
+        events.reserveCapacity(page.events.count)
+        for stored in page.events {
+            guard case .object(var o) = stored.jsonValue, case .object(let body) = stored.event.jsonValue,
+                let record = records[stored.seq]
+            else {
+                throw StoreError(.corrupt, "event \(stored.seq) has no ledger record")
+            }
+            let claims = try EventClaims.claims(of: body, salts: record.salts)
+            let commitment = ClaimCommitment(claims: claims).commitment
+            let entry = LedgerEntry(
+                sequenceNumber: UInt64(stored.seq), eventTimeMilliseconds: stored.event.time.millisecondsSinceEpoch,
+                commitment: commitment)
+            var ledger = JSONObject()
+            ledger["entry"] = .string(Data(entry.encoded).base64EncodedString())
+            ledger["leaf_hash"] = .string(record.leafHash.base64String)
+            ledger["commitment"] = .string(commitment.base64String)
+            ledger["disclosure"] = .array(claims.map { claim in
+                .object(JSONObject([
+                    ("salt", .string(Data(claim.salt).base64EncodedString())),
+                    ("name", .string(claim.name)),
+                    ("value", .string(String(decoding: claim.value, as: UTF8.self))),
+                ]))
+            })
+            if UInt64(stored.seq) < latest.size {
+                let proof = try await proofs.inclusion(index: UInt64(stored.seq), size: latest.size)
+                ledger["inclusion_proof"] = .object(JSONObject([
+                    ("tree_size", .integer(Int64(latest.size))),
+                    ("hashes", .array(proof.hashes.map { .string($0.base64String) })),
+                ]))
+            } else {
+                ledger["inclusion_proof"] = .null
+            }
+            o["ledger"] = .object(ledger)
+            events.append(.object(o))
+        }
+        guard case .object(var doc) = ResultEncoding.json(page) else { return ResultEncoding.json(page) }
+        doc["events"] = .array(events)
+        doc["checkpoint"] = Self.json(latest, origin: publisher.origin)
+        return .object(doc)
+    }
+}

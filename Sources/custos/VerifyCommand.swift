@@ -1,0 +1,80 @@
+import ArgumentParser
+import CustosLedger
+import CustosSQLite
+import CustosServer
+import CustosStore
+import Foundation
+
+/// `custos verify`: recomputes the ledger from a data directory and checks it against its tiles and every signed
+/// checkpoint, naming the first entry that was altered, removed or reordered.
+struct VerifyCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "verify",
+        abstract: "Check a data directory's events against its Merkle tree, tiles and signed checkpoints.")
+
+    @Option(name: .long, help: "The data directory.")
+    var data: String
+
+    @Option(
+        name: .long,
+        help: "The pinned verifier key file (verifier.vkey). Without it the directory's own key is trusted.")
+    var key: String?
+
+    @Option(name: .long, help: "A state file: the last checkpoint verified; checked for consistency, then updated.")
+    var state: String?
+
+    func run() async throws {
+        guard FileManager.default.fileExists(atPath: (data as NSString).appendingPathComponent("custos.sqlite")) else {
+            throw ValidationError("\(data) holds no custos.sqlite")
+        }
+        let keyPath: String
+        if let key {
+            keyPath = key
+            printFlushed("Trusting the pinned key in \(key).")
+        } else {
+            keyPath = (data as NSString).appendingPathComponent("keys/\(LedgerKeyFiles.verifierFile)")
+            printFlushed(
+                "WARNING: no --key given, so this trusts the data directory's own key (\(keyPath)). Whoever can alter "
+                    + "the directory can replace that key and re-sign; pin the published key with --key.")
+        }
+        let verifier: any NoteVerifier
+        do {
+            verifier = try LedgerKeyFiles.loadVerifierKey(path: keyPath).makeVerifier()
+        } catch {
+            throw ValidationError("\(error)")
+        }
+        var previous: Checkpoint?
+        if let state, let text = FileManager.default.contents(atPath: state) {
+            do {
+                let note = String(decoding: text, as: UTF8.self)
+                let origin = String(note.prefix { $0 != "\n" })
+                previous = try Checkpoint.open(text, origin: origin, verifiers: [verifier]).checkpoint
+                printFlushed("State: checkpoint of size \(previous!.size) verified earlier.")
+            } catch {
+                throw ValidationError(
+                    "the state file \(state) does not hold a checkpoint signed by the trusted key: \(error)")
+            }
+        }
+        let store = try SQLiteStore(directory: data)
+        let result = try await store.verifyLedger(verifiers: [verifier], previous: previous)
+        if result.isValid {
+            printFlushed(
+                "OK: \(result.treeSize) entries recomputed from the events; root \(result.rootHash.base64String); "
+                    + "\(result.checkpointsVerified) signed checkpoints match.")
+            if let state, let latest = result.latestCheckpoint {
+                guard FileManager.default.createFile(atPath: state, contents: Data(latest.note.utf8)) else {
+                    throw ValidationError("cannot write \(state)")
+                }
+                printFlushed("State updated: checkpoint of size \(latest.size).")
+            }
+            return
+        }
+        if let first = result.firstBadEntry {
+            printFlushed("FAILED: the first entry altered, removed or reordered is entry \(first) (seq \(first)).")
+        } else {
+            printFlushed("FAILED:")
+        }
+        for problem in result.problems { printFlushed("  - " + problem) }
+        throw ExitCode(1)
+    }
+}
