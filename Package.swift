@@ -76,6 +76,7 @@ let package = Package(
             dependencies: [
                 "CustosServer", "CustosSimulation", "CustosLedger",
                 "CustosPolicy",
+                "CustosDetect",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],

@@ -9,7 +9,7 @@ struct Custos: AsyncParsableCommand {
         subcommands: [
             DemoCommand.self, ServeCommand.self, IngestCommand.self, QueryCommand.self, KeysCommand.self,
             SimulateCommand.self, BenchCommand.self, KeygenCommand.self, VerifyCommand.self,
-            PolicyCommand.self,
+            PolicyCommand.self, RulesCommand.self, EvalCommand.self,
         ]
     )
 }
