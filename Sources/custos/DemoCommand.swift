@@ -98,6 +98,8 @@ struct DemoCommand: AsyncParsableCommand {
                   swift run custos query dataset persons --server \(url)
                   swift run custos query subject person:1 --server \(url)
                   curl -H "Authorization: Bearer $CUSTOS_API_KEY" '\(url)/v1/events?action=export&limit=5'
+                  swift run custos verify --data \(data)          # recompute the ledger, check every checkpoint
+                  swift run custos eval --sim \(data)/simulation  # the rule pack against the injected misuse
                 The ground truth of the injected misuse is in \(data)/simulation/labels.ndjson.
                 """)
         }
