@@ -19,21 +19,34 @@ struct RollupPlan {
 
     init(range: TimeRange) {
         var rest: [(Int64?, Int64?)] = []
-        Self.cover(range.from?.millisecondsSinceEpoch, range.to?.millisecondsSinceEpoch, size: Self.day, into: &days, rest: &rest)
+        Self.cover(
+            range.from?.millisecondsSinceEpoch,
+            range.to?.millisecondsSinceEpoch,
+            size: Self.day,
+            into: &days,
+            rest: &rest
+        )
         for (a, b) in rest {
             var left: [(Int64?, Int64?)] = []
             Self.cover(a, b, size: Self.hour, into: &hours, rest: &left)
             for (x, y) in left {
                 raw.append(
                     TimeRange(
-                        from: x.map(Timestamp.init(millisecondsSinceEpoch:)), to: y.map(Timestamp.init(millisecondsSinceEpoch:))))
+                        from: x.map(Timestamp.init(millisecondsSinceEpoch:)),
+                        to: y.map(Timestamp.init(millisecondsSinceEpoch:))
+                    )
+                )
             }
         }
     }
 
     /// Adds the whole buckets of `[from, to)` to `spans` and the uncovered pieces to `rest`.
     private static func cover(
-        _ from: Int64?, _ to: Int64?, size: Int64, into spans: inout [Span], rest: inout [(Int64?, Int64?)]
+        _ from: Int64?,
+        _ to: Int64?,
+        size: Int64,
+        into spans: inout [Span],
+        rest: inout [(Int64?, Int64?)]
     ) {
         let first = from.map { ceilDiv($0, size) }
         let last = to.map { $0.floorDivided(by: size) }

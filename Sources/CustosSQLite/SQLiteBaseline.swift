@@ -12,7 +12,10 @@ public enum SQLiteBaseline {
     /// Inserts the rows of `events` in batches of `batchSize` into a fresh database in `directory`; returns the
     /// seconds spent inserting.
     public static func insertSeconds(
-        _ events: [AccessEvent], batchSize: Int, directory: String, options: SQLiteStore.Options = .init()
+        _ events: [AccessEvent],
+        batchSize: Int,
+        directory: String,
+        options: SQLiteStore.Options = .init()
     ) throws -> Double {
         let store = try SQLiteStore(directory: directory, options: options)
         let prepared = zip(events, EventClaims.commit(events)).map { PreparedEvent($0, $1) }
@@ -32,7 +35,9 @@ public enum SQLiteBaseline {
                     """
                 )
                 let insertSubject = try RawStatement(
-                    db, "INSERT OR IGNORE INTO event_subjects(subject_h, seq) VALUES (?, ?)")
+                    db,
+                    "INSERT OR IGNORE INTO event_subjects(subject_h, seq) VALUES (?, ?)"
+                )
                 for p in batch {
                     insertEvent.bind(1, seq)
                     insertEvent.bind(2, p.event.time.millisecondsSinceEpoch)

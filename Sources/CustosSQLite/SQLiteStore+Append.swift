@@ -1,6 +1,6 @@
 public import CustosCore
-public import CustosStore
 import CustosLedger
+public import CustosStore
 import Foundation
 import GRDB
 import GRDBSQLite
@@ -92,7 +92,11 @@ extension SQLiteStore: EventStore {
         return try await append(requests, committed: committed, received: received)
     }
 
-    public func append(_ requests: [[AccessEvent]], committed: [[CommittedEvent]], received: Timestamp) async throws
+    public func append(
+        _ requests: [[AccessEvent]],
+        committed: [[CommittedEvent]],
+        received: Timestamp
+    ) async throws
         -> [AppendResult]
     {
         guard committed.count == requests.count, zip(requests, committed).allSatisfy({ $0.count == $1.count }) else {
@@ -110,7 +114,11 @@ extension SQLiteStore: EventStore {
         }
     }
 
-    private static func append(_ requests: [[PreparedEvent]], received: Timestamp, db: Database) throws
+    private static func append(
+        _ requests: [[PreparedEvent]],
+        received: Timestamp,
+        db: Database
+    ) throws
         -> [AppendResult]
     {
         var nextSeq = try Int64.fetchOne(db, sql: "SELECT coalesce(max(seq) + 1, 0) FROM events") ?? 0
@@ -188,8 +196,10 @@ extension SQLiteStore: EventStore {
                 insertEvent.bind(13, p.idempotencyHash)
                 insertEvent.bindBlob(14, p.body)
                 let entry = LedgerEntry(
-                    sequenceNumber: UInt64(seq), eventTimeMilliseconds: e.time.millisecondsSinceEpoch,
-                    commitment: p.commitment)
+                    sequenceNumber: UInt64(seq),
+                    eventTimeMilliseconds: e.time.millisecondsSinceEpoch,
+                    commitment: p.commitment
+                )
                 let leaf = LedgerLeaf(entry: entry.encoded, hash: entry.leafHash)
                 insertEvent.bindBlob(15, p.salts)
                 insertEvent.bindBlob(16, leaf.hash.bytes)
@@ -208,10 +218,21 @@ extension SQLiteStore: EventStore {
                     hours[RollupKey(dataset: dataset, bucket: hour, actor: e.actor.id), default: .init()].add(e)
                 }
                 let sk = SessionKey(actor: e.actor.id, session: SessionSummary.key(of: e))
-                sessions[sk, default: SessionSummary(
-                    session: sk.session, actor: sk.actor, start: e.time, end: e.time, events: 0, rows: 0, bytes: 0,
-                    denied: 0, datasets: [], actions: [:]
-                )].add(e)
+                sessions[
+                    sk,
+                    default: SessionSummary(
+                        session: sk.session,
+                        actor: sk.actor,
+                        start: e.time,
+                        end: e.time,
+                        events: 0,
+                        rows: 0,
+                        bytes: 0,
+                        denied: 0,
+                        datasets: [],
+                        actions: [:]
+                    )
+                ].add(e)
                 seqs.append(seq)
                 nextSeq += 1
                 stored += 1
@@ -226,7 +247,10 @@ extension SQLiteStore: EventStore {
     }
 
     private static func applyDatasetRollup(
-        _ cells: [RollupKey: RollupTotals], table: String, bucket: String, db: Database
+        _ cells: [RollupKey: RollupTotals],
+        table: String,
+        bucket: String,
+        db: Database
     ) throws {
         guard !cells.isEmpty else { return }
         let upsert = try RawStatement(
@@ -294,7 +318,10 @@ extension SQLiteStore: EventStore {
             write.bind(7, merged.bytes)
             write.bind(8, merged.denied)
             write.bind(9, CanonicalJSON.string(.array(merged.datasets.map { .string($0) })))
-            write.bind(10, CanonicalJSON.string(.object(JSONObject(merged.actions.map { ($0.key, .integer($0.value)) }))))
+            write.bind(
+                10,
+                CanonicalJSON.string(.object(JSONObject(merged.actions.map { ($0.key, .integer($0.value)) })))
+            )
             try write.run()
         }
     }
@@ -309,12 +336,16 @@ extension SQLiteStore: EventStore {
             for (k, v) in o.members { if case .integer(let n) = v { actions[k] = n } }
         }
         return SessionSummary(
-            session: session, actor: actor,
+            session: session,
+            actor: actor,
             start: Timestamp(millisecondsSinceEpoch: sqlite3_column_int64(row, i)),
             end: Timestamp(millisecondsSinceEpoch: sqlite3_column_int64(row, i + 1)),
-            events: sqlite3_column_int64(row, i + 2), rows: sqlite3_column_int64(row, i + 3),
-            bytes: sqlite3_column_int64(row, i + 4), denied: sqlite3_column_int64(row, i + 5),
-            datasets: datasets, actions: actions
+            events: sqlite3_column_int64(row, i + 2),
+            rows: sqlite3_column_int64(row, i + 3),
+            bytes: sqlite3_column_int64(row, i + 4),
+            denied: sqlite3_column_int64(row, i + 5),
+            datasets: datasets,
+            actions: actions
         )
     }
 }

@@ -15,7 +15,8 @@ extension SQLiteStore: KeyStore {
                     key.id, key.name, key.owner, key.scopes.sorted().map(\.rawValue).joined(separator: " "),
                     Data(key.secretHash), key.created.millisecondsSinceEpoch, key.expires?.millisecondsSinceEpoch,
                     key.revoked?.millisecondsSinceEpoch,
-                ])
+                ]
+            )
         }
     }
 
@@ -35,7 +36,8 @@ extension SQLiteStore: KeyStore {
         try await pool.write { db in
             try db.execute(
                 sql: "UPDATE api_keys SET revoked = ? WHERE id = ? AND revoked IS NULL",
-                arguments: [time.millisecondsSinceEpoch, id])
+                arguments: [time.millisecondsSinceEpoch, id]
+            )
             return db.changesCount > 0
         }
     }
@@ -44,9 +46,12 @@ extension SQLiteStore: KeyStore {
         let scopes: String = row["scopes"]
         let hash: Data = row["secret_hash"]
         return APIKeyRecord(
-            id: row["id"], name: row["name"], owner: row["owner"],
+            id: row["id"],
+            name: row["name"],
+            owner: row["owner"],
             scopes: Set(scopes.split(separator: " ").compactMap { APIScope(rawValue: String($0)) }),
-            secretHash: Array(hash), created: Timestamp(millisecondsSinceEpoch: row["created"]),
+            secretHash: Array(hash),
+            created: Timestamp(millisecondsSinceEpoch: row["created"]),
             expires: (row["expires"] as Int64?).map(Timestamp.init(millisecondsSinceEpoch:)),
             revoked: (row["revoked"] as Int64?).map(Timestamp.init(millisecondsSinceEpoch:))
         )

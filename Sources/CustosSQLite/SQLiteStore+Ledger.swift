@@ -1,6 +1,6 @@
+import CustosCore
 import CustosLedger
 public import CustosStore
-import CustosCore
 import Foundation
 import GRDB
 import GRDBSQLite
@@ -42,27 +42,47 @@ extension SQLiteStore {
         }
         let selectTile = try RawStatement(db, "SELECT width, data FROM tiles WHERE level = ? AND idx = ?")
         let writeTile = try RawStatement(
-            db, "INSERT OR REPLACE INTO tiles(level, idx, width, data) VALUES (?, ?, ?, ?)")
+            db,
+            "INSERT OR REPLACE INTO tiles(level, idx, width, data) VALUES (?, ?, ?, ?)"
+        )
         for (level, bytes) in levelBytes.enumerated() where !bytes.isEmpty {
             try writeItems(
-                bytes, itemSize: TreeHash.byteCount, firstItem: oldSize >> UInt64(level * TileID.height),
-                key: Int64(level), select: selectTile, write: writeTile)
+                bytes,
+                itemSize: TreeHash.byteCount,
+                firstItem: oldSize >> UInt64(level * TileID.height),
+                key: Int64(level),
+                select: selectTile,
+                write: writeTile
+            )
         }
         let selectBundle = try RawStatement(db, "SELECT width, data FROM entry_bundles WHERE ? IS NULL AND idx = ?")
         let writeBundle = try RawStatement(
-            db, "INSERT OR REPLACE INTO entry_bundles(idx, width, data) VALUES (?2, ?3, ?4)")
+            db,
+            "INSERT OR REPLACE INTO entry_bundles(idx, width, data) VALUES (?2, ?3, ?4)"
+        )
         try writeItems(
-            bundleBytes, itemSize: LedgerEntry.encodedSize + 2, firstItem: oldSize, key: nil,
-            select: selectBundle, write: writeBundle)
+            bundleBytes,
+            itemSize: LedgerEntry.encodedSize + 2,
+            firstItem: oldSize,
+            key: nil,
+            select: selectBundle,
+            write: writeBundle
+        )
         try db.execute(
             sql: "INSERT OR REPLACE INTO ledger_state(id, size, frontier) VALUES (0, ?, ?)",
-            arguments: [Int64(frontier.size), Data(frontier.serializedBytes)])
+            arguments: [Int64(frontier.size), Data(frontier.serializedBytes)]
+        )
     }
 
     /// Appends fixed-size items, numbered from `firstItem`, to the tiles (256 items each) they fall into: reads the
     /// stored prefix of a tile that already has items, and writes each touched tile once with its new width.
     private static func writeItems(
-        _ bytes: [UInt8], itemSize: Int, firstItem: UInt64, key: Int64?, select: RawStatement, write: RawStatement
+        _ bytes: [UInt8],
+        itemSize: Int,
+        firstItem: UInt64,
+        key: Int64?,
+        select: RawStatement,
+        write: RawStatement
     ) throws {
         let full = TileID.fullWidth
         var item = firstItem
@@ -109,8 +129,10 @@ extension SQLiteStore {
             let stored = try decode(seq: seq, received: 0, body: row[1])
             let (salts, commitment) = EventClaims.commit(stored.event)
             let entry = LedgerEntry(
-                sequenceNumber: UInt64(seq), eventTimeMilliseconds: stored.event.time.millisecondsSinceEpoch,
-                commitment: commitment)
+                sequenceNumber: UInt64(seq),
+                eventTimeMilliseconds: stored.event.time.millisecondsSinceEpoch,
+                commitment: commitment
+            )
             let leaf = LedgerLeaf(entry: entry.encoded, hash: entry.leafHash)
             update.bindBlob(1, salts)
             update.bindBlob(2, leaf.hash.bytes)
@@ -138,7 +160,8 @@ extension SQLiteStore: LedgerStore {
         guard index <= UInt64(Int64.max) else { return nil }
         return try await read { db in
             try Row.fetchOne(
-                db, sql: "SELECT width, data FROM tiles WHERE level = ? AND idx = ?",
+                db,
+                sql: "SELECT width, data FROM tiles WHERE level = ? AND idx = ?",
                 arguments: [level, Int64(index)]
             ).map { StoredTile(width: $0[0], data: [UInt8]($0[1] as Data)) }
         }
@@ -148,7 +171,9 @@ extension SQLiteStore: LedgerStore {
         guard index <= UInt64(Int64.max) else { return nil }
         return try await read { db in
             try Row.fetchOne(
-                db, sql: "SELECT width, data FROM entry_bundles WHERE idx = ?", arguments: [Int64(index)]
+                db,
+                sql: "SELECT width, data FROM entry_bundles WHERE idx = ?",
+                arguments: [Int64(index)]
             ).map { StoredTile(width: $0[0], data: [UInt8]($0[1] as Data)) }
         }
     }
@@ -159,7 +184,9 @@ extension SQLiteStore: LedgerStore {
             var out: [Int64: LedgerRecord] = [:]
             let list = seqs.map(String.init).joined(separator: ",")
             let rows = try Row.fetchCursor(
-                db, sql: "SELECT seq, salts, leaf FROM events WHERE seq IN (\(list)) AND leaf IS NOT NULL")
+                db,
+                sql: "SELECT seq, salts, leaf FROM events WHERE seq IN (\(list)) AND leaf IS NOT NULL"
+            )
             while let row = try rows.next() {
                 let leaf = try TreeHash(bytes: [UInt8](row[2] as Data))
                 out[row[0]] = LedgerRecord(salts: [UInt8](row[1] as Data), leafHash: leaf)
@@ -176,7 +203,8 @@ extension SQLiteStore: LedgerStore {
                     arguments: [
                         Int64(checkpoint.size), Data(checkpoint.rootHash.bytes), checkpoint.createdMilliseconds,
                         checkpoint.note,
-                    ])
+                    ]
+                )
             }
         } catch {
             throw StoreError(.unavailable, "cannot store checkpoint: \(error)")
@@ -186,12 +214,17 @@ extension SQLiteStore: LedgerStore {
     public func checkpoints(limit: Int) async throws -> [StoredCheckpoint] {
         try await read { db in
             let rows = try Row.fetchAll(
-                db, sql: "SELECT size, root, created, note FROM checkpoints ORDER BY id DESC LIMIT ?",
-                arguments: [limit])
+                db,
+                sql: "SELECT size, root, created, note FROM checkpoints ORDER BY id DESC LIMIT ?",
+                arguments: [limit]
+            )
             return try rows.map { row in
                 StoredCheckpoint(
-                    size: UInt64(row[0] as Int64), rootHash: try TreeHash(bytes: [UInt8](row[1] as Data)),
-                    createdMilliseconds: row[2], note: row[3])
+                    size: UInt64(row[0] as Int64),
+                    rootHash: try TreeHash(bytes: [UInt8](row[1] as Data)),
+                    createdMilliseconds: row[2],
+                    note: row[3]
+                )
             }
         }
     }

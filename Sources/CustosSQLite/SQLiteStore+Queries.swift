@@ -16,13 +16,34 @@ extension SQLiteStore {
                 conditions.append("s.subject_h = ?")
                 arguments.append(StableHash.of(s))
             }
-            if let v = query.actor { conditions.append("e.actor_h = ?"); arguments.append(StableHash.of(v)) }
-            if let v = query.session { conditions.append("e.session_h = ?"); arguments.append(StableHash.of(v)) }
-            if let v = query.action { conditions.append("e.action_h = ?"); arguments.append(StableHash.of(v)) }
-            if let v = query.outcome { conditions.append("e.outcome = ?"); arguments.append(OutcomeCode.of(v)) }
-            if let v = query.dataset { conditions.append("e.dataset_h = ?"); arguments.append(StableHash.of(v)) }
-            if let v = query.resource { conditions.append("e.resource_h = ?"); arguments.append(StableHash.of(v)) }
-            if let v = query.app { conditions.append("e.app_h = ?"); arguments.append(StableHash.of(v)) }
+            if let v = query.actor {
+                conditions.append("e.actor_h = ?")
+                arguments.append(StableHash.of(v))
+            }
+            if let v = query.session {
+                conditions.append("e.session_h = ?")
+                arguments.append(StableHash.of(v))
+            }
+            if let v = query.action {
+                conditions.append("e.action_h = ?")
+                arguments.append(StableHash.of(v))
+            }
+            if let v = query.outcome {
+                conditions.append("e.outcome = ?")
+                arguments.append(OutcomeCode.of(v))
+            }
+            if let v = query.dataset {
+                conditions.append("e.dataset_h = ?")
+                arguments.append(StableHash.of(v))
+            }
+            if let v = query.resource {
+                conditions.append("e.resource_h = ?")
+                arguments.append(StableHash.of(v))
+            }
+            if let v = query.app {
+                conditions.append("e.app_h = ?")
+                arguments.append(StableHash.of(v))
+            }
             Self.addRange(query.range, column: "e.time", &conditions, &arguments)
             let seqColumn = query.subject == nil ? "e.seq" : "s.seq"
             if let c = query.cursor {
@@ -49,7 +70,10 @@ extension SQLiteStore {
             var arguments: [(any DatabaseValueConvertible)?] = [subjectHash]
             if range == .all {
                 return try Int64.fetchOne(
-                    db, sql: "SELECT count(*) FROM event_subjects s WHERE s.subject_h = ?", arguments: [subjectHash])
+                    db,
+                    sql: "SELECT count(*) FROM event_subjects s WHERE s.subject_h = ?",
+                    arguments: [subjectHash]
+                )
             }
             Self.addRange(range, column: "e.time", &conditions, &arguments)
             return try Int64.fetchOne(
@@ -123,7 +147,8 @@ extension SQLiteStore {
                     SELECT seq, received, body FROM events WHERE session_h = ? \(cursorCondition)
                     ORDER BY seq LIMIT \(limit + 1)
                     """,
-                arguments: arguments, limit: limit
+                arguments: arguments,
+                limit: limit
             ) { $0.actor.session == query.session }
             return SessionReport(summaries: summaries, page: page)
         }
@@ -145,18 +170,31 @@ extension SQLiteStore {
                     totals[actor] = r
                 } else {
                     totals[actor] = DatasetAccessRow(
-                        actor: actor, events: events, rows: rows, bytes: bytes, first: f, last: l)
+                        actor: actor,
+                        events: events,
+                        rows: rows,
+                        bytes: bytes,
+                        first: f,
+                        last: l
+                    )
                 }
             }
             // Whole days come from the daily rollup, whole hours of the partial days from the hourly one, and the
             // partial hours at the very edges from the events' own columns (no body is decoded).
             let plan = RollupPlan(range: query.range)
-            for (table, bucket, spans) in [("dataset_daily", "day", plan.days), ("dataset_hourly", "hour", plan.hours)] {
+            for (table, bucket, spans) in [("dataset_daily", "day", plan.days), ("dataset_hourly", "hour", plan.hours)]
+            {
                 for span in spans {
                     var conditions = ["dataset = ?"]
                     var arguments: [(any DatabaseValueConvertible)?] = [query.dataset]
-                    if let lower = span.lower { conditions.append("\(bucket) >= ?"); arguments.append(lower) }
-                    if let upper = span.upper { conditions.append("\(bucket) < ?"); arguments.append(upper) }
+                    if let lower = span.lower {
+                        conditions.append("\(bucket) >= ?")
+                        arguments.append(lower)
+                    }
+                    if let upper = span.upper {
+                        conditions.append("\(bucket) < ?")
+                        arguments.append(upper)
+                    }
                     let rollup = try RawStatement(
                         db,
                         """
@@ -167,9 +205,13 @@ extension SQLiteStore {
                     try rollup.statement.setArguments(StatementArguments(arguments))
                     try rollup.query { row in
                         add(
-                            String(decoding: columnBytes(row, 0), as: UTF8.self), sqlite3_column_int64(row, 1),
-                            sqlite3_column_int64(row, 2), sqlite3_column_int64(row, 3), sqlite3_column_int64(row, 4),
-                            sqlite3_column_int64(row, 5))
+                            String(decoding: columnBytes(row, 0), as: UTF8.self),
+                            sqlite3_column_int64(row, 1),
+                            sqlite3_column_int64(row, 2),
+                            sqlite3_column_int64(row, 3),
+                            sqlite3_column_int64(row, 4),
+                            sqlite3_column_int64(row, 5)
+                        )
                     }
                 }
             }
@@ -192,14 +234,19 @@ extension SQLiteStore {
                 var rows: [(Int64, Int64, Int64, Int64, Int64, Int64)] = []
                 try statement.query { row in
                     rows.append(
-                        (sqlite3_column_int64(row, 0), sqlite3_column_int64(row, 1), sqlite3_column_int64(row, 2),
-                         sqlite3_column_int64(row, 3), sqlite3_column_int64(row, 4), sqlite3_column_int64(row, 5)))
+                        (
+                            sqlite3_column_int64(row, 0), sqlite3_column_int64(row, 1), sqlite3_column_int64(row, 2),
+                            sqlite3_column_int64(row, 3), sqlite3_column_int64(row, 4), sqlite3_column_int64(row, 5)
+                        )
+                    )
                 }
                 for (actorHash, events, rowCount, byteCount, first, last) in rows {
                     if names[actorHash] == nil {
                         let sample = try Row.fetchOne(
-                            db, sql: "SELECT seq, received, body FROM events WHERE actor_h = ? LIMIT 1",
-                            arguments: [actorHash])
+                            db,
+                            sql: "SELECT seq, received, body FROM events WHERE actor_h = ? LIMIT 1",
+                            arguments: [actorHash]
+                        )
                         if let sample {
                             names[actorHash] = try Self.decode(seq: sample[0], received: sample[1], body: sample[2])
                                 .event.actor.id
@@ -211,7 +258,10 @@ extension SQLiteStore {
             }
             let sorted = totals.values.sorted { ($0.events, $1.actor) > ($1.events, $0.actor) }
             return DatasetAccessReport(
-                dataset: query.dataset, actors: Array(sorted.prefix(limit)), totalActors: sorted.count)
+                dataset: query.dataset,
+                actors: Array(sorted.prefix(limit)),
+                totalActors: sorted.count
+            )
         }
     }
 
@@ -229,7 +279,9 @@ extension SQLiteStore {
     }
 
     static func addRange(
-        _ range: TimeRange, column: String, _ conditions: inout [String],
+        _ range: TimeRange,
+        column: String,
+        _ conditions: inout [String],
         _ arguments: inout [(any DatabaseValueConvertible)?]
     ) {
         if let f = range.from {
@@ -244,7 +296,10 @@ extension SQLiteStore {
 
     /// Runs a `seq, received, body` query fetching `limit + 1` rows and builds a page from it.
     static func page(
-        _ db: Database, sql: String, arguments: [(any DatabaseValueConvertible)?], limit: Int,
+        _ db: Database,
+        sql: String,
+        arguments: [(any DatabaseValueConvertible)?],
+        limit: Int,
         keep: (AccessEvent) -> Bool
     ) throws -> EventPage {
         let rows = try Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments))

@@ -1,6 +1,6 @@
+import CustosCore
 public import CustosLedger
 public import CustosStore
-import CustosCore
 import Foundation
 import GRDB
 
@@ -14,7 +14,11 @@ extension SQLiteStore {
         }
     }
 
-    private static func verify(db: Database, verifiers: [any NoteVerifier], previous: Checkpoint?) throws
+    private static func verify(
+        db: Database,
+        verifiers: [any NoteVerifier],
+        previous: Checkpoint?
+    ) throws
         -> LedgerVerification
     {
         var result = LedgerVerification()
@@ -33,13 +37,18 @@ extension SQLiteStore {
                 }
                 origin = origin ?? c.origin
                 let stored = StoredCheckpoint(
-                    size: c.size, rootHash: c.rootHash, createdMilliseconds: row[3], note: note)
+                    size: c.size,
+                    rootHash: c.rootHash,
+                    createdMilliseconds: row[3],
+                    note: note
+                )
                 if UInt64(row[1] as Int64) != c.size || [UInt8](row[2] as Data) != c.rootHash.bytes {
                     result.fail("checkpoint #\(id): its size or root column differs from its signed note")
                 }
                 if let last = checkpoints.last, c.size < last.checkpoint.size {
                     result.fail(
-                        "checkpoint #\(id) (size \(c.size)) is smaller than an earlier one (\(last.checkpoint.size))")
+                        "checkpoint #\(id) (size \(c.size)) is smaller than an earlier one (\(last.checkpoint.size))"
+                    )
                 }
                 checkpoints.append((stored, c))
             } catch {
@@ -60,7 +69,8 @@ extension SQLiteStore {
                 } else {
                     result.fail(
                         "the signed checkpoint of size \(size) does not match the tree rebuilt from the events: an "
-                            + "entry below \(size) was altered, removed or reordered")
+                            + "entry below \(size) was altered, removed or reordered"
+                    )
                 }
             }
             if let p = previousPending, p.size == size {
@@ -69,7 +79,8 @@ extension SQLiteStore {
                 if p.rootHash != r {
                     result.fail(
                         "the tree is not consistent with the checkpoint of size \(p.size) verified earlier "
-                            + "(state file)")
+                            + "(state file)"
+                    )
                 }
             }
         }
@@ -84,7 +95,9 @@ extension SQLiteStore {
             let expected = frontier.size
             if seq < 0 || UInt64(seq) != expected {
                 result.fail(
-                    "entry \(expected) was removed or reordered: the next stored event is seq \(seq)", entry: expected)
+                    "entry \(expected) was removed or reordered: the next stored event is seq \(seq)",
+                    entry: expected
+                )
                 // Continue with the stored seq, so the rest of the tree is still checked against its tiles.
                 break
             }
@@ -98,10 +111,12 @@ extension SQLiteStore {
                 guard case .string(let time)? = body["time"], case .success(let ts) = Timestamp.parse(time) else {
                     throw StoreError(.corrupt, "no valid time")
                 }
-                leaf = LedgerEntry(
-                    sequenceNumber: UInt64(seq), eventTimeMilliseconds: ts.millisecondsSinceEpoch,
-                    commitment: commitment
-                ).leafHash
+                leaf =
+                    LedgerEntry(
+                        sequenceNumber: UInt64(seq),
+                        eventTimeMilliseconds: ts.millisecondsSinceEpoch,
+                        commitment: commitment
+                    ).leafHash
             } catch {
                 result.fail("entry \(seq) was altered: its stored event cannot be read (\(error))", entry: UInt64(seq))
                 leaf = MerkleTreeHasher.emptyTreeHash
@@ -109,7 +124,8 @@ extension SQLiteStore {
             if let stored = row[3] as Data?, [UInt8](stored) != leaf.bytes, result.firstBadEntry != UInt64(seq) {
                 result.fail(
                     "entry \(seq) was altered, removed or reordered: the event does not reproduce its leaf hash",
-                    entry: UInt64(seq))
+                    entry: UInt64(seq)
+                )
             }
             var tileProblem: String?
             try frontier.append(leaf) { node in
@@ -120,7 +136,8 @@ extension SQLiteStore {
                     return
                 }
                 if stored != node.hash {
-                    tileProblem = level == 0
+                    tileProblem =
+                        level == 0
                         ? "entry \(seq) was altered, removed or reordered: the event does not reproduce leaf \(seq) "
                             + "of the stored tiles"
                         : "the stored tiles disagree with the rebuilt tree at level \(level) index \(node.id.index)"
@@ -145,7 +162,8 @@ extension SQLiteStore {
                 result.fail(
                     "the tree holds \(state.size) entries but \(frontier.size) events were found: entry "
                         + "\(min(state.size, frontier.size)) was removed or added",
-                    entry: min(state.size, frontier.size))
+                    entry: min(state.size, frontier.size)
+                )
             } else if state.rootHash != frontier.rootHash {
                 result.fail("the stored tree root differs from the tree rebuilt from the events")
             }
@@ -155,12 +173,16 @@ extension SQLiteStore {
         for rest in pending {
             result.fail(
                 "the signed checkpoint of size \(rest.checkpoint.size) is beyond the \(frontier.size) entries found: "
-                    + "entry \(frontier.size) was removed", entry: frontier.size)
+                    + "entry \(frontier.size) was removed",
+                entry: frontier.size
+            )
         }
         if let p = previousPending {
             result.fail(
                 "the checkpoint of size \(p.size) verified earlier (state file) is beyond the \(frontier.size) entries "
-                    + "found: entry \(frontier.size) was removed", entry: frontier.size)
+                    + "found: entry \(frontier.size) was removed",
+                entry: frontier.size
+            )
         }
         return result
     }
@@ -179,7 +201,10 @@ private struct TileReader {
         let tile = Int64(index / 256)
         if cache[level]?.index != tile {
             let data = try Data.fetchOne(
-                db, sql: "SELECT data FROM tiles WHERE level = ? AND idx = ?", arguments: [level, tile])
+                db,
+                sql: "SELECT data FROM tiles WHERE level = ? AND idx = ?",
+                arguments: [level, tile]
+            )
             cache[level] = (tile, data.map { [UInt8]($0) } ?? [])
         }
         let data = cache[level]!.data

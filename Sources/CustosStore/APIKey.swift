@@ -33,8 +33,14 @@ public struct APIKeyRecord: Sendable, Hashable {
 
     /// Creates a record.
     public init(
-        id: String, name: String, owner: String, scopes: Set<APIScope>, secretHash: [UInt8], created: Timestamp,
-        expires: Timestamp? = nil, revoked: Timestamp? = nil
+        id: String,
+        name: String,
+        owner: String,
+        scopes: Set<APIScope>,
+        secretHash: [UInt8],
+        created: Timestamp,
+        expires: Timestamp? = nil,
+        revoked: Timestamp? = nil
     ) {
         self.id = id
         self.name = name

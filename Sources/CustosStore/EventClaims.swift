@@ -33,12 +33,17 @@ public enum EventClaims {
         let salts = Array(salts)
         guard salts.count == values.count * SaltedClaim.saltSize else {
             throw StoreError(
-                .corrupt, "\(values.count) claims need \(values.count * 16) salt bytes, got \(salts.count)")
+                .corrupt,
+                "\(values.count) claims need \(values.count * 16) salt bytes, got \(salts.count)"
+            )
         }
         return try values.enumerated().map { i, claim in
             let start = i * SaltedClaim.saltSize
             return try SaltedClaim(
-                salt: salts[start..<start + SaltedClaim.saltSize], name: claim.name, value: claim.value)
+                salt: salts[start..<start + SaltedClaim.saltSize],
+                name: claim.name,
+                value: claim.value
+            )
         }
     }
 
@@ -105,13 +110,22 @@ public enum EventClaims {
             digests.reserveCapacity(claims.count)
             let start = offset
             for claim in claims {
-                digests.append(SaltedClaim.digest(
-                    salt: salts[offset..<offset + SaltedClaim.saltSize], name: claim.name, value: claim.value))
+                digests.append(
+                    SaltedClaim.digest(
+                        salt: salts[offset..<offset + SaltedClaim.saltSize],
+                        name: claim.name,
+                        value: claim.value
+                    )
+                )
                 offset += SaltedClaim.saltSize
             }
-            out.append(CommittedEvent(
-                body: body, salts: Array(salts[start..<offset]),
-                commitment: ClaimCommitment.commitment(overDigests: digests)))
+            out.append(
+                CommittedEvent(
+                    body: body,
+                    salts: Array(salts[start..<offset]),
+                    commitment: ClaimCommitment.commitment(overDigests: digests)
+                )
+            )
         }
         return out
     }

@@ -15,7 +15,11 @@ public protocol EventStore: Sendable {
     /// ``append(_:received:)`` with each event's canonical body, salts and commitment already computed
     /// (``EventClaims/commit(_:)-([AccessEvent])``, one list per request), so that the sequencer's callers do that
     /// work concurrently, outside the single writer. A store may ignore them and compute its own.
-    func append(_ requests: [[AccessEvent]], committed: [[CommittedEvent]], received: Timestamp) async throws
+    func append(
+        _ requests: [[AccessEvent]],
+        committed: [[CommittedEvent]],
+        received: Timestamp
+    ) async throws
         -> [AppendResult]
 
     /// Events matching a filter, one page at a time.
@@ -39,7 +43,11 @@ public protocol EventStore: Sendable {
 
 extension EventStore {
     /// Ignores the precomputed commitments and appends as ``append(_:received:)`` does.
-    public func append(_ requests: [[AccessEvent]], committed: [[CommittedEvent]], received: Timestamp) async throws
+    public func append(
+        _ requests: [[AccessEvent]],
+        committed: [[CommittedEvent]],
+        received: Timestamp
+    ) async throws
         -> [AppendResult]
     {
         try await append(requests, received: received)

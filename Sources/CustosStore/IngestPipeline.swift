@@ -91,7 +91,10 @@ public actor IngestPipeline {
             let started = ContinuousClock.now
             do {
                 let results = try await store.append(
-                    batch.map { $0.events }, committed: batch.map { $0.committed }, received: clock())
+                    batch.map { $0.events },
+                    committed: batch.map { $0.committed },
+                    received: clock()
+                )
                 queuedEvents -= events
                 for (pending, result) in zip(batch, results) { pending.continuation.resume(returning: result) }
             } catch {

@@ -59,9 +59,18 @@ public struct EventQuery: Sendable, Hashable {
 
     /// Creates a query.
     public init(
-        actor: String? = nil, session: String? = nil, action: String? = nil, outcome: Outcome? = nil,
-        dataset: String? = nil, resource: String? = nil, subject: String? = nil, app: String? = nil,
-        range: TimeRange = .all, cursor: PageCursor? = nil, limit: Int = 100, order: PageOrder = .descending
+        actor: String? = nil,
+        session: String? = nil,
+        action: String? = nil,
+        outcome: Outcome? = nil,
+        dataset: String? = nil,
+        resource: String? = nil,
+        subject: String? = nil,
+        app: String? = nil,
+        range: TimeRange = .all,
+        cursor: PageCursor? = nil,
+        limit: Int = 100,
+        order: PageOrder = .descending
     ) {
         self.actor = actor
         self.session = session
@@ -209,8 +218,16 @@ public struct SessionSummary: Sendable, Hashable {
 
     /// Creates a summary.
     public init(
-        session: String, actor: String, start: Timestamp, end: Timestamp, events: Int64, rows: Int64, bytes: Int64,
-        denied: Int64, datasets: [String], actions: [String: Int64]
+        session: String,
+        actor: String,
+        start: Timestamp,
+        end: Timestamp,
+        events: Int64,
+        rows: Int64,
+        bytes: Int64,
+        denied: Int64,
+        datasets: [String],
+        actions: [String: Int64]
     ) {
         self.session = session
         self.actor = actor

@@ -24,8 +24,15 @@ public enum EventFixtures {
         AccessEvent(
             id: id,
             time: Timestamp(millisecondsSinceEpoch: baseTime.millisecondsSinceEpoch + minutes * 60_000),
-            actor: Actor(id: actor, name: "Officer \(actor)", roles: ["analyst"], org: "fo/minneapolis",
-                session: session, ip: "10.1.2.3", device: "laptop-22"),
+            actor: Actor(
+                id: actor,
+                name: "Officer \(actor)",
+                roles: ["analyst"],
+                org: "fo/minneapolis",
+                session: session,
+                ip: "10.1.2.3",
+                device: "laptop-22"
+            ),
             action: action,
             resource: dataset == nil && resource == nil
                 ? nil : Resource(type: "record", id: resource, dataset: dataset, labels: ["pii"]),

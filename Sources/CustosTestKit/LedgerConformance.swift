@@ -1,6 +1,6 @@
-public import CustosStore
 import CustosCore
 import CustosLedger
+public import CustosStore
 import Testing
 
 /// The ledger behaviour every ``LedgerStore`` must have (docs/ledger.md): one leaf per stored event, in seq
@@ -26,11 +26,16 @@ public enum LedgerConformance {
         var leaves: [TreeHash] = []
         for stored in page.events {
             let record = try #require(records[stored.seq])
-            guard case .object(let object) = stored.event.jsonValue else { Issue.record("not an object"); return }
+            guard case .object(let object) = stored.event.jsonValue else {
+                Issue.record("not an object")
+                return
+            }
             let commitment = try EventClaims.commitment(of: object, salts: record.salts).commitment
             let entry = LedgerEntry(
-                sequenceNumber: UInt64(stored.seq), eventTimeMilliseconds: stored.event.time.millisecondsSinceEpoch,
-                commitment: commitment)
+                sequenceNumber: UInt64(stored.seq),
+                eventTimeMilliseconds: stored.event.time.millisecondsSinceEpoch,
+                commitment: commitment
+            )
             #expect(entry.leafHash == record.leafHash)
             leaves.append(record.leafHash)
         }
@@ -71,10 +76,13 @@ public enum LedgerConformance {
         #expect(t2.width == next - 512 && t2.data == leaves[512...].flatMap(\.bytes))
         let t10 = try #require(try await store.hashTile(level: 1, index: 0))
         #expect(t10.width == 2)
-        #expect(t10.data == [
-            MerkleTreeHasher.rootHash(ofLeafHashes: leaves[0..<256]),
-            MerkleTreeHasher.rootHash(ofLeafHashes: leaves[256..<512]),
-        ].flatMap(\.bytes))
+        #expect(
+            t10.data
+                == [
+                    MerkleTreeHasher.rootHash(ofLeafHashes: leaves[0..<256]),
+                    MerkleTreeHasher.rootHash(ofLeafHashes: leaves[256..<512]),
+                ].flatMap(\.bytes)
+        )
         #expect(try await store.hashTile(level: 0, index: 3) == nil)
 
         let b1 = try #require(try await store.entryBundle(index: 1))

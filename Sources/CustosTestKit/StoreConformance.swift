@@ -14,9 +14,15 @@ public enum StoreConformance {
     public static func seqsAreGaplessInCommitOrder(_ make: Factory) async throws {
         let store = try await make()
         let r = try await store.append(
-            [EventFixtures.numbered(3), EventFixtures.numbered(2, from: 3)], received: received)
-        #expect(r == [.accepted(.init(seqs: [0, 1, 2], stored: 3, duplicates: 0)),
-                      .accepted(.init(seqs: [3, 4], stored: 2, duplicates: 0))])
+            [EventFixtures.numbered(3), EventFixtures.numbered(2, from: 3)],
+            received: received
+        )
+        #expect(
+            r == [
+                .accepted(.init(seqs: [0, 1, 2], stored: 3, duplicates: 0)),
+                .accepted(.init(seqs: [3, 4], stored: 2, duplicates: 0)),
+            ]
+        )
         let r2 = try await store.append([EventFixtures.numbered(1, from: 5)], received: received)
         #expect(r2 == [.accepted(.init(seqs: [5], stored: 1, duplicates: 0))])
         #expect(try await store.statistics().events == 6)
@@ -44,13 +50,19 @@ public enum StoreConformance {
         // The same id under another app is another event.
         var otherApp = EventFixtures.numbered(1)
         otherApp[0].app = "records"
-        #expect(try await store.append([otherApp], received: received)
-            == [.accepted(.init(seqs: [4], stored: 1, duplicates: 0))])
+        #expect(
+            try await store.append([otherApp], received: received)
+                == [.accepted(.init(seqs: [4], stored: 1, duplicates: 0))]
+        )
         // Two requests with the same new id in one transaction: the second is a duplicate of the first.
         let twice = EventFixtures.numbered(1, from: 20)
-        #expect(try await store.append([twice, twice], received: received)
-            == [.accepted(.init(seqs: [5], stored: 1, duplicates: 0)),
-                .accepted(.init(seqs: [5], stored: 0, duplicates: 1))])
+        #expect(
+            try await store.append([twice, twice], received: received)
+                == [
+                    .accepted(.init(seqs: [5], stored: 1, duplicates: 0)),
+                    .accepted(.init(seqs: [5], stored: 0, duplicates: 1)),
+                ]
+        )
         // Events without an id are never deduplicated.
         var anonymous = EventFixtures.event()
         anonymous.id = nil
@@ -76,13 +88,23 @@ public enum StoreConformance {
         for i in 0..<60 {
             all.append(
                 EventFixtures.event(
-                    id: "f-\(i)", minutes: Int64(i), actor: "officer-\(i % 3)", session: "s-\(i % 4)",
-                    action: ["view", "search", "export"][i % 3], dataset: ["persons", "vehicles", nil][i % 3],
-                    resource: "r/\(i % 5)", subjects: ["person:\(i % 7)", "person:\(i % 11)"],
-                    outcome: i % 10 == 0 ? .denied : .success, app: i % 2 == 0 ? "casebook" : "records"))
+                    id: "f-\(i)",
+                    minutes: Int64(i),
+                    actor: "officer-\(i % 3)",
+                    session: "s-\(i % 4)",
+                    action: ["view", "search", "export"][i % 3],
+                    dataset: ["persons", "vehicles", nil][i % 3],
+                    resource: "r/\(i % 5)",
+                    subjects: ["person:\(i % 7)", "person:\(i % 11)"],
+                    outcome: i % 10 == 0 ? .denied : .success,
+                    app: i % 2 == 0 ? "casebook" : "records"
+                )
+            )
         }
         _ = try await store.append([Array(all[0..<25]), Array(all[25...])], received: received)
-        let t = { (m: Int64) in Timestamp(millisecondsSinceEpoch: EventFixtures.baseTime.millisecondsSinceEpoch + m * 60_000) }
+        let t = { (m: Int64) in
+            Timestamp(millisecondsSinceEpoch: EventFixtures.baseTime.millisecondsSinceEpoch + m * 60_000)
+        }
         let queries: [EventQuery] = [
             EventQuery(actor: "officer-1"), EventQuery(session: "s-2"), EventQuery(action: "export"),
             EventQuery(outcome: .denied), EventQuery(dataset: "vehicles"), EventQuery(resource: "r/3"),
@@ -118,10 +140,18 @@ public enum StoreConformance {
         for i in 0..<40 {
             events.append(
                 EventFixtures.event(
-                    id: "a-\(i)", minutes: Int64(i) * 90, actor: "officer-\(i % 2)", session: "s-\(i / 10)",
-                    action: i % 4 == 0 ? "export" : "view", dataset: i % 5 == 0 ? "vehicles" : "persons",
-                    subjects: ["person:\(i % 3)"], rows: Int64(i), bytes: Int64(i * 10),
-                    outcome: i % 8 == 0 ? .denied : .success))
+                    id: "a-\(i)",
+                    minutes: Int64(i) * 90,
+                    actor: "officer-\(i % 2)",
+                    session: "s-\(i / 10)",
+                    action: i % 4 == 0 ? "export" : "view",
+                    dataset: i % 5 == 0 ? "vehicles" : "persons",
+                    subjects: ["person:\(i % 3)"],
+                    rows: Int64(i),
+                    bytes: Int64(i * 10),
+                    outcome: i % 8 == 0 ? .denied : .success
+                )
+            )
         }
         for chunk in stride(from: 0, to: 40, by: 7) {
             _ = try await store.append([Array(events[chunk..<min(chunk + 7, 40)])], received: received)
@@ -152,7 +182,8 @@ public enum StoreConformance {
         let from = events[3].time
         let to = events[33].time
         let access = try await store.datasetAccess(
-            DatasetAccessQuery(dataset: "persons", range: TimeRange(from: from, to: to)))
+            DatasetAccessQuery(dataset: "persons", range: TimeRange(from: from, to: to))
+        )
         for actor in ["officer-0", "officer-1"] {
             let mine = events.filter {
                 $0.actor.id == actor && $0.resource?.dataset == "persons" && $0.time >= from && $0.time < to
@@ -172,7 +203,8 @@ public enum StoreConformance {
             let align: Int64 = [1, 60_000, 3_600_000, 86_400_000][trial % 4]
             var range = TimeRange(
                 from: Timestamp(millisecondsSinceEpoch: a / align * align),
-                to: Timestamp(millisecondsSinceEpoch: (b / align + 1) * align))
+                to: Timestamp(millisecondsSinceEpoch: (b / align + 1) * align)
+            )
             if trial % 10 == 0 { range.from = nil }
             if trial % 10 == 5 { range.to = nil }
             let report = try await store.datasetAccess(DatasetAccessQuery(dataset: "persons", range: range))

@@ -1,12 +1,13 @@
 import ArgumentParser
-import CustosLedger
 import Crypto
 import CustosCore
+import CustosLedger
+import CustosSQLite
 import CustosServer
 import CustosSimulation
-import CustosSQLite
 import CustosStore
 import Foundation
+
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
@@ -16,7 +17,8 @@ struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Measure ingest and query performance against same-run baselines (build with -c release).",
-        subcommands: [Store.self, HTTP.self, Queries.self])
+        subcommands: [Store.self, HTTP.self, Queries.self]
+    )
 
     /// Simulated events for benchmarks: the first `count` events of a large agency.
     static func events(_ count: Int, seed: UInt64 = 11) -> [AccessEvent] {
@@ -71,7 +73,8 @@ struct BenchCommand: AsyncParsableCommand {
 
     struct Store: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Durable in-process ingest vs raw SQLite inserts of the same rows (same schema, batch, pragmas).")
+            abstract: "Durable in-process ingest vs raw SQLite inserts of the same rows (same schema, batch, pragmas)."
+        )
 
         @Option(help: "Events to ingest.") var events: Int = 200_000
         @Option(help: "Events per transaction.") var batch: Int = 1000
@@ -122,18 +125,24 @@ struct BenchCommand: AsyncParsableCommand {
                 store ingest:                    \(Int(n / ours)) events/s   ratio \(String(format: "%.2f", raw / ours))
                 store ingest, group commit (8):  \(Int(n / pipelined)) events/s   ratio \(String(format: "%.2f", raw / pipelined))
                 machine SHA-256:                 \(Int(sha)) MB/s
-                """)
+                """
+            )
             BenchCommand.report(
                 "store",
-                [("events", .integer(Int64(all.count))), ("raw_events_per_s", .integer(Int64(n / raw))),
-                 ("store_events_per_s", .integer(Int64(n / ours))), ("ratio", .double((raw / ours * 100).rounded() / 100)),
-                 ("group_events_per_s", .integer(Int64(n / pipelined))), ("sha256_mb_per_s", .integer(Int64(sha)))])
+                [
+                    ("events", .integer(Int64(all.count))), ("raw_events_per_s", .integer(Int64(n / raw))),
+                    ("store_events_per_s", .integer(Int64(n / ours))),
+                    ("ratio", .double((raw / ours * 100).rounded() / 100)),
+                    ("group_events_per_s", .integer(Int64(n / pipelined))), ("sha256_mb_per_s", .integer(Int64(sha))),
+                ]
+            )
         }
     }
 
     struct HTTP: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Durable HTTP ingest of NDJSON batches over loopback, against the in-process store rate.")
+            abstract: "Durable HTTP ingest of NDJSON batches over loopback, against the in-process store rate."
+        )
 
         @Option(help: "Events to send.") var events: Int = 200_000
         @Option(help: "Events per request.") var batch: Int = 1000
@@ -156,7 +165,12 @@ struct BenchCommand: AsyncParsableCommand {
             let dir = try BenchCommand.temporaryDirectory("http")
             defer { try? FileManager.default.removeItem(atPath: dir) }
             let store = try SQLiteStore(directory: dir)
-            let issued = APIKeyToken.issue(name: "bench", owner: "bench", scopes: [.ingest], now: CustosAPI.systemClock())
+            let issued = APIKeyToken.issue(
+                name: "bench",
+                owner: "bench",
+                scopes: [.ingest],
+                now: CustosAPI.systemClock()
+            )
             try await store.insertKey(issued.record)
             var config = ServerConfiguration()
             config.port = 0
@@ -208,17 +222,22 @@ struct BenchCommand: AsyncParsableCommand {
                 """
                 HTTP ingest: \(all.count) events in \(bodies.count) NDJSON requests of \(batch), \(clients) clients
                 \(Int(rate)) events/s over loopback, durable; \(failures) failed requests; \(stored) events stored
-                """)
+                """
+            )
             BenchCommand.report(
                 "http",
-                [("events", .integer(Int64(all.count))), ("events_per_s", .integer(Int64(rate))),
-                 ("failed_requests", .integer(Int64(failures))), ("stored", .integer(stored))])
+                [
+                    ("events", .integer(Int64(all.count))), ("events_per_s", .integer(Int64(rate))),
+                    ("failed_requests", .integer(Int64(failures))), ("stored", .integer(stored)),
+                ]
+            )
         }
     }
 
     struct Queries: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Build a store of N events (reporting memory) and time the four access queries (p50/p95/p99).")
+            abstract: "Build a store of N events (reporting memory) and time the four access queries (p50/p95/p99)."
+        )
 
         @Option(help: "Events in the store.") var events: Int = 1_000_000
         @Option(help: "Samples per query.") var samples: Int = 300
@@ -284,15 +303,18 @@ struct BenchCommand: AsyncParsableCommand {
             printFlushed(
                 "store: \(total) events (built in \(Int(buildSeconds)) s, \(existing == 0 ? Int(Double(count) / buildSeconds) : 0) events/s); "
                     + "RSS samples per 1M events (MiB): \(rssSamples.map { String(Int($0)) }.joined(separator: " ")); "
-                    + "peak RSS \(Int(BenchCommand.memory().peak)) MiB")
+                    + "peak RSS \(Int(BenchCommand.memory().peak)) MiB"
+            )
             var rng = SystemRandomNumberGenerator()
             let datasetList = datasets.sorted()
             let span = lastTime.millisecondsSinceEpoch - firstTime.millisecondsSinceEpoch
             func window() -> TimeRange {
-                let from = firstTime.millisecondsSinceEpoch + Int64.random(in: 0...max(1, span - 7 * 86_400_000), using: &rng)
+                let from =
+                    firstTime.millisecondsSinceEpoch + Int64.random(in: 0...max(1, span - 7 * 86_400_000), using: &rng)
                 return TimeRange(
                     from: Timestamp(millisecondsSinceEpoch: from),
-                    to: Timestamp(millisecondsSinceEpoch: from + 7 * 86_400_000))
+                    to: Timestamp(millisecondsSinceEpoch: from + 7 * 86_400_000)
+                )
             }
             var results: [(String, [Double])] = []
             func measure(_ name: String, _ body: () async throws -> Void) async throws {
@@ -312,14 +334,16 @@ struct BenchCommand: AsyncParsableCommand {
             }
             try await measure("dataset access (7 days)") {
                 _ = try await store.datasetAccess(
-                    DatasetAccessQuery(dataset: datasetList.randomElement(using: &rng)!, range: window()))
+                    DatasetAccessQuery(dataset: datasetList.randomElement(using: &rng)!, range: window())
+                )
             }
             try await measure("dataset access (all time)") {
                 _ = try await store.datasetAccess(DatasetAccessQuery(dataset: datasetList.randomElement(using: &rng)!))
             }
             try await measure("subject access") {
                 _ = try await store.subjectAccess(
-                    SubjectAccessQuery(subject: subjects.randomElement(using: &rng)!, limit: 100))
+                    SubjectAccessQuery(subject: subjects.randomElement(using: &rng)!, limit: 100)
+                )
             }
             try await measure("events by actor (page of 100)") {
                 _ = try await store.events(EventQuery(actor: actors.randomElement(using: &rng)!, limit: 100))
@@ -330,8 +354,14 @@ struct BenchCommand: AsyncParsableCommand {
                 func p(_ q: Double) -> Double { t[min(t.count - 1, Int(Double(t.count) * q))] }
                 lines.append(
                     name.padding(toLength: 30, withPad: " ", startingAt: 0)
-                        + String(format: " %7.2f  %7.2f  %7.2f", p(0.5), p(0.95), p(0.99)))
-                fields.append((name.replacingOccurrences(of: " ", with: "_") + "_p99_ms", .double((p(0.99) * 100).rounded() / 100)))
+                        + String(format: " %7.2f  %7.2f  %7.2f", p(0.5), p(0.95), p(0.99))
+                )
+                fields.append(
+                    (
+                        name.replacingOccurrences(of: " ", with: "_") + "_p99_ms",
+                        .double((p(0.99) * 100).rounded() / 100)
+                    )
+                )
             }
             fields.append(("peak_rss_mib", .integer(Int64(BenchCommand.memory().peak))))
             printFlushed(lines.joined(separator: "\n"))

@@ -29,7 +29,8 @@ struct TargetOptions: ParsableArguments {
 
 /// The actor recorded for reads made straight from a data directory: the local operating-system user.
 var localActor: String {
-    "local:" + (ProcessInfo.processInfo.environment["USER"] ?? ProcessInfo.processInfo.environment["LOGNAME"] ?? "unknown")
+    "local:"
+        + (ProcessInfo.processInfo.environment["USER"] ?? ProcessInfo.processInfo.environment["LOGNAME"] ?? "unknown")
 }
 
 /// Writes to standard error.

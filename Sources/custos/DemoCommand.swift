@@ -1,8 +1,8 @@
 import ArgumentParser
-import CustosLedger
 import CustosCore
-import CustosServer
+import CustosLedger
 import CustosSQLite
+import CustosServer
 import CustosSimulation
 import CustosStore
 import Foundation
@@ -11,7 +11,8 @@ import Foundation
 struct DemoCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "demo",
-        abstract: "Start Custos with a simulated agency's activity (misuse mixed in) on the embedded store.")
+        abstract: "Start Custos with a simulated agency's activity (misuse mixed in) on the embedded store."
+    )
 
     @Option(name: .long, help: "The data directory.")
     var data: String = "./custos-data"
@@ -54,12 +55,18 @@ struct DemoCommand: AsyncParsableCommand {
                         inFlight -= 1
                         progress.update(done)
                     }
-                    group.addTask { _ = try await local.pipeline.submit(b); return b.count }
+                    group.addTask {
+                        _ = try await local.pipeline.submit(b)
+                        return b.count
+                    }
                     inFlight += 1
                 }
                 if !batch.isEmpty {
                     let b = batch
-                    group.addTask { _ = try await local.pipeline.submit(b); return b.count }
+                    group.addTask {
+                        _ = try await local.pipeline.submit(b)
+                        return b.count
+                    }
                 }
                 for try await n in group { done += n }
             }
@@ -68,11 +75,18 @@ struct DemoCommand: AsyncParsableCommand {
             printError("Using the events already in \(data) (delete the directory to simulate anew).")
         }
         let issued = APIKeyToken.issue(
-            name: "demo", owner: "demo-overseer", scopes: [.read, .ingest, .admin], now: CustosAPI.systemClock())
+            name: "demo",
+            owner: "demo-overseer",
+            scopes: [.read, .ingest, .admin],
+            now: CustosAPI.systemClock()
+        )
         try await local.store.insertKey(issued.record)
         try await local.record(
-            action: "custos.key-create", resourceType: "custos.key", resourceID: issued.record.id,
-            query: "name=demo owner=demo-overseer scopes=admin,ingest,read")
+            action: "custos.key-create",
+            resourceType: "custos.key",
+            resourceID: issued.record.id,
+            query: "name=demo owner=demo-overseer scopes=admin,ingest,read"
+        )
 
         let misuse = labels.first { !$0.benign }
         let actor = misuse?.actor ?? "officer-0001"
@@ -101,7 +115,8 @@ struct DemoCommand: AsyncParsableCommand {
                   swift run custos verify --data \(data)          # recompute the ledger, check every checkpoint
                   swift run custos eval --sim \(data)/simulation  # the rule pack against the injected misuse
                 The ground truth of the injected misuse is in \(data)/simulation/labels.ndjson.
-                """)
+                """
+            )
         }
     }
 }

@@ -3,6 +3,7 @@ import CustosCore
 import CustosServer
 import CustosStore
 import Foundation
+
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
@@ -16,7 +17,8 @@ struct IngestCommand: AsyncParsableCommand {
             Each batch of --batch lines is stored atomically: an invalid batch stops the load with the line \
             number, field and reason of each problem, and the batches before it stay stored. Re-running the same \
             file is safe: events with ids are acknowledged, not stored twice.
-            """)
+            """
+    )
 
     @Argument(help: "An NDJSON file, or - for standard input.")
     var file: String
@@ -118,8 +120,11 @@ struct DirectSink: BatchSink {
             case .conflict(let c):
                 throw BatchFailure(
                     description: "batch refused, nothing of it stored:\n"
-                        + c.map { "line \(lines[$0.index]): id: \"\($0.id)\" is stored with different content (seq \($0.existingSeq))" }
-                        .joined(separator: "\n"))
+                        + c.map {
+                            "line \(lines[$0.index]): id: \"\($0.id)\" is stored with different content (seq \($0.existingSeq))"
+                        }
+                        .joined(separator: "\n")
+                )
             }
         }
     }
@@ -160,7 +165,9 @@ struct HTTPSink: BatchSink {
                         for e in errors.prefix(20) {
                             guard case .object(let eo) = e else { continue }
                             var line = ""
-                            if case .integer(let i)? = eo["index"] { line = "event \(i) (around line \(firstLine + Int(i))): " }
+                            if case .integer(let i)? = eo["index"] {
+                                line = "event \(i) (around line \(firstLine + Int(i))): "
+                            }
                             if case .string(let p)? = eo["path"], !p.isEmpty { line += p + ": " }
                             if case .string(let r)? = eo["reason"] { line += r }
                             text += "\n" + line

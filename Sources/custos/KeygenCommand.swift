@@ -7,7 +7,8 @@ import Foundation
 struct KeygenCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "keygen",
-        abstract: "Create the log's checkpoint signing key (signer.key, mode 0600) and verifier key (verifier.vkey).")
+        abstract: "Create the log's checkpoint signing key (signer.key, mode 0600) and verifier key (verifier.vkey)."
+    )
 
     @Option(name: .long, help: "The log's origin line, used as the key name.")
     var origin: String = "custos.local/log"

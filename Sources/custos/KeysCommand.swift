@@ -1,15 +1,17 @@
 import ArgumentParser
 import CustosCore
-import CustosServer
 import CustosSQLite
+import CustosServer
 import CustosStore
 import Foundation
 
 /// `custos keys`: create, list and revoke API keys in a data directory.
 struct KeysCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "keys", abstract: "Manage API keys (stored only as hashes).",
-        subcommands: [Create.self, List.self, Revoke.self])
+        commandName: "keys",
+        abstract: "Manage API keys (stored only as hashes).",
+        subcommands: [Create.self, List.self, Revoke.self]
+    )
 
     struct Create: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Create a key and print its token once.")
@@ -55,11 +57,19 @@ struct KeysCommand: AsyncParsableCommand {
             }
             let local = try LocalStore(directory: data)
             let issued = APIKeyToken.issue(
-                name: name, owner: owner, scopes: scopes, now: CustosAPI.systemClock(), expires: expiry)
+                name: name,
+                owner: owner,
+                scopes: scopes,
+                now: CustosAPI.systemClock(),
+                expires: expiry
+            )
             try await local.store.insertKey(issued.record)
             try await local.record(
-                action: "custos.key-create", resourceType: "custos.key", resourceID: issued.record.id,
-                query: "name=\(name) owner=\(owner) scopes=\(scopes.sorted().map(\.rawValue).joined(separator: ","))")
+                action: "custos.key-create",
+                resourceType: "custos.key",
+                resourceID: issued.record.id,
+                query: "name=\(name) owner=\(owner) scopes=\(scopes.sorted().map(\.rawValue).joined(separator: ","))"
+            )
             print(issued.token)
             printError("Created key \(issued.record.id) (\(name)); the token above is shown only once.")
         }
@@ -80,12 +90,17 @@ struct KeysCommand: AsyncParsableCommand {
             let keys = try await local.store.allKeys()
             let header = ["id", "name", "owner", "scopes", "created", "expires", "status"]
             let rows = keys.map { k in
-                [k.id, k.name, k.owner, k.scopes.sorted().map(\.rawValue).joined(separator: " "), k.created.rfc3339,
-                 k.expires?.rfc3339 ?? "", k.revoked != nil ? "revoked" : (k.isActive(at: now) ? "active" : "expired")]
+                [
+                    k.id, k.name, k.owner, k.scopes.sorted().map(\.rawValue).joined(separator: " "), k.created.rfc3339,
+                    k.expires?.rfc3339 ?? "",
+                    k.revoked != nil ? "revoked" : (k.isActive(at: now) ? "active" : "expired"),
+                ]
             }
             switch format {
             case "json":
-                let docs: [JSONValue] = rows.map { r in .object(JSONObject(zip(header, r).map { ($0, JSONValue.string($1)) })) }
+                let docs: [JSONValue] = rows.map { r in
+                    .object(JSONObject(zip(header, r).map { ($0, JSONValue.string($1)) }))
+                }
                 print(CanonicalJSON.string(.array(docs)))
             case "csv": print(ResultEncoding.csv(header: header, rows: rows), terminator: "")
             case "table": print(ResultEncoding.table(header: header, rows: rows), terminator: "")

@@ -14,12 +14,24 @@ struct LocalStore {
     }
 
     /// Records an overseer's or operator's action on this data directory as a `custos.*` event.
-    func record(action: String, resourceType: String, resourceID: String, query: String?, subjects: [String] = [])
+    func record(
+        action: String,
+        resourceType: String,
+        resourceID: String,
+        query: String?,
+        subjects: [String] = []
+    )
         async throws
     {
         let event = AccessEvent(
-            time: CustosAPI.systemClock(), actor: Actor(id: localActor), action: action,
-            resource: Resource(type: resourceType, id: resourceID), subjects: subjects, query: query, app: "custos-cli")
+            time: CustosAPI.systemClock(),
+            actor: Actor(id: localActor),
+            action: action,
+            resource: Resource(type: resourceType, id: resourceID),
+            subjects: subjects,
+            query: query,
+            app: "custos-cli"
+        )
         _ = try await pipeline.submit([event])
     }
 }

@@ -93,10 +93,12 @@ struct PolicyCommand: AsyncParsableCommand {
                 parsedSchema = s
                 let problems = Validator(schema: s, mode: .strict).validate(policySet)
                 if !problems.isEmpty {
-                    throw CheckFailure(problems.map { problem in
-                        let at = problem.location.map { "\($0):" } ?? ""
-                        return "\(policies):\(at) policy \(problem.policyID): \(problem.reason)"
-                    })
+                    throw CheckFailure(
+                        problems.map { problem in
+                            let at = problem.location.map { "\($0):" } ?? ""
+                            return "\(policies):\(at) policy \(problem.policyID): \(problem.reason)"
+                        }
+                    )
                 }
             }
 
@@ -185,7 +187,8 @@ struct PolicyCommand: AsyncParsableCommand {
         }
 
         /// Every request with its 1-based line number; all malformed lines are reported together.
-        static func readRequests(_ path: String, schema: Schema?) throws(CheckFailure) -> [(Int, AuthorizationRequest)] {
+        static func readRequests(_ path: String, schema: Schema?) throws(CheckFailure) -> [(Int, AuthorizationRequest)]
+        {
             let data = try readBytes(path)
             var result: [(Int, AuthorizationRequest)] = []
             var problems: [String] = []

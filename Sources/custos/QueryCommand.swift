@@ -3,6 +3,7 @@ import CustosCore
 import CustosServer
 import CustosStore
 import Foundation
+
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
@@ -12,7 +13,8 @@ struct QueryCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "query",
         abstract: "Query access events: the same filters and pages as the API. Every query is itself recorded.",
-        subcommands: [Events.self, Timeline.self, Session.self, Dataset.self, Subject.self])
+        subcommands: [Events.self, Timeline.self, Session.self, Dataset.self, Subject.self]
+    )
 
     /// Options every query shares.
     struct Output: ParsableArguments {
@@ -89,11 +91,17 @@ struct QueryCommand: AsyncParsableCommand {
 
         func run() async throws {
             let doc = try await QueryRunner(target: target).run(
-                path: "/v1/actors/\(QueryRunner.escape(actor))/timeline", parameters: output.common
+                path: "/v1/actors/\(QueryRunner.escape(actor))/timeline",
+                parameters: output.common
             ) { store, params in
                 let page = try await store.timeline(
-                    TimelineQuery(actor: actor, range: try params.range(), cursor: try params.cursor(),
-                        limit: try params.limit(default: 50, maximum: 1000)))
+                    TimelineQuery(
+                        actor: actor,
+                        range: try params.range(),
+                        cursor: try params.cursor(),
+                        limit: try params.limit(default: 50, maximum: 1000)
+                    )
+                )
                 return (ResultEncoding.json(page, actor: actor), [])
             }
             try Printer.print(doc, format: output.outputFormat, rowsKey: "sessions")
@@ -111,11 +119,17 @@ struct QueryCommand: AsyncParsableCommand {
             p["from"] = nil
             p["to"] = nil
             let doc = try await QueryRunner(target: target).run(
-                path: "/v1/sessions/\(QueryRunner.escape(session))", parameters: p
+                path: "/v1/sessions/\(QueryRunner.escape(session))",
+                parameters: p
             ) { store, params in
-                guard let r = try await store.session(
-                    SessionQuery(session: session, cursor: try params.cursor(),
-                        limit: try params.limit(default: 500, maximum: 5000)))
+                guard
+                    let r = try await store.session(
+                        SessionQuery(
+                            session: session,
+                            cursor: try params.cursor(),
+                            limit: try params.limit(default: 500, maximum: 5000)
+                        )
+                    )
                 else { throw ValidationErrorText("no events carry session id \"\(session)\"") }
                 return (ResultEncoding.json(r, session: session), [])
             }
@@ -133,11 +147,16 @@ struct QueryCommand: AsyncParsableCommand {
             var p = output.common
             p["cursor"] = nil
             let doc = try await QueryRunner(target: target).run(
-                path: "/v1/datasets/\(QueryRunner.escape(dataset))/access", parameters: p
+                path: "/v1/datasets/\(QueryRunner.escape(dataset))/access",
+                parameters: p
             ) { store, params in
                 let r = try await store.datasetAccess(
-                    DatasetAccessQuery(dataset: dataset, range: try params.range(),
-                        limit: try params.limit(default: 1000, maximum: 100_000)))
+                    DatasetAccessQuery(
+                        dataset: dataset,
+                        range: try params.range(),
+                        limit: try params.limit(default: 1000, maximum: 100_000)
+                    )
+                )
                 return (ResultEncoding.json(r), [])
             }
             try Printer.print(doc, format: output.outputFormat, rowsKey: "actors")
@@ -146,18 +165,25 @@ struct QueryCommand: AsyncParsableCommand {
 
     struct Subject: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Every access to one person's data (the accounting of disclosures).")
+            abstract: "Every access to one person's data (the accounting of disclosures)."
+        )
         @Argument(help: "The subject id (e.g. person:123).") var subject: String
         @OptionGroup var target: TargetOptions
         @OptionGroup var output: Output
 
         func run() async throws {
             let doc = try await QueryRunner(target: target).run(
-                path: "/v1/subjects/\(QueryRunner.escape(subject))/access", parameters: output.common
+                path: "/v1/subjects/\(QueryRunner.escape(subject))/access",
+                parameters: output.common
             ) { store, params in
                 let page = try await store.subjectAccess(
-                    SubjectAccessQuery(subject: subject, range: try params.range(), cursor: try params.cursor(),
-                        limit: try params.limit(default: 100, maximum: 1000)))
+                    SubjectAccessQuery(
+                        subject: subject,
+                        range: try params.range(),
+                        cursor: try params.cursor(),
+                        limit: try params.limit(default: 100, maximum: 1000)
+                    )
+                )
                 return (ResultEncoding.json(page), [subject])
             }
             try Printer.print(doc, format: output.outputFormat, rowsKey: "events")
@@ -175,7 +201,8 @@ struct QueryRunner {
     }
 
     func run(
-        path: String, parameters: [String: String],
+        path: String,
+        parameters: [String: String],
         local: (any EventStore, QueryParameters) async throws -> (JSONValue, [String])
     ) async throws -> JSONValue {
         if let server = target.server {
@@ -183,7 +210,9 @@ struct QueryRunner {
             guard var components = URLComponents(string: server) else { throw ValidationError("--server: not a URL") }
             components.percentEncodedPath = components.percentEncodedPath.trimmingSuffix("/") + path
             if !parameters.isEmpty {
-                components.queryItems = parameters.sorted { $0.key < $1.key }.map { URLQueryItem(name: $0.key, value: $0.value) }
+                components.queryItems = parameters.sorted { $0.key < $1.key }.map {
+                    URLQueryItem(name: $0.key, value: $0.value)
+                }
             }
             guard let url = components.url else { throw ValidationError("--server: not a URL") }
             var request = URLRequest(url: url)
@@ -204,8 +233,12 @@ struct QueryRunner {
             let (doc, subjects) = try await local(store.store, params)
             let query = parameters.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: "&")
             try await store.record(
-                action: "custos.read", resourceType: "custos.cli", resourceID: String(path.dropFirst(4)),
-                query: "GET " + path + (query.isEmpty ? "" : "?" + query), subjects: subjects)
+                action: "custos.read",
+                resourceType: "custos.cli",
+                resourceID: String(path.dropFirst(4)),
+                query: "GET " + path + (query.isEmpty ? "" : "?" + query),
+                subjects: subjects
+            )
             return doc
         } catch let p as Problem {
             throw ValidationErrorText(p.detail)
@@ -235,7 +268,9 @@ enum Printer {
                 rows.append(header.map { io[$0].map(text) ?? "" })
             }
         }
-        let out = format == .csv ? ResultEncoding.csv(header: header, rows: rows) : ResultEncoding.table(header: header, rows: rows)
+        let out =
+            format == .csv
+            ? ResultEncoding.csv(header: header, rows: rows) : ResultEncoding.table(header: header, rows: rows)
         Swift.print(out, terminator: "")
         if case .string(let next)? = o["next_cursor"] {
             FileHandle.standardError.write(Data("next page: --cursor \(next)\n".utf8))

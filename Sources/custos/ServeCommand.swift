@@ -1,13 +1,15 @@
 import ArgumentParser
 import CustosLedger
-import CustosServer
 import CustosSQLite
+import CustosServer
 import Foundation
 
 /// `custos serve`: the HTTP API on the embedded store, with no demo data.
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "serve", abstract: "Run the Custos server on the embedded SQLite store.")
+        commandName: "serve",
+        abstract: "Run the Custos server on the embedded SQLite store."
+    )
 
     @Option(name: .long, help: "A JSON config file (docs/operations.md); options given here override it.")
     var config: String?
@@ -38,7 +40,8 @@ struct ServeCommand: AsyncParsableCommand {
         let key = try CustosServerRunner.signer(dataDirectory: c.dataDirectory, origin: c.origin)
         printFlushed(
             (key.created ? "Created the checkpoint signing key in \(dataDirectory)/keys. " : "")
-                + "Verifier key: \(key.signer.verifier.verifierKey)")
+                + "Verifier key: \(key.signer.verifier.verifierKey)"
+        )
         try await CustosServerRunner.run(c, store: store, signer: key.signer) { url in
             printFlushed("Custos is listening on \(url) (data: \(dataDirectory))")
         }

@@ -12,7 +12,8 @@ struct SimulateCommand: AsyncParsableCommand {
             Writes DIR/events.ndjson (access events in time order), DIR/entities.json (the directory, cases, \
             watch lists and datasets as Cedar entities JSON) and DIR/labels.ndjson (the ground truth: every \
             injected misuse scenario and benign look-alike). The same options and seed give the same bytes.
-            """)
+            """
+    )
 
     @Option(name: .long, help: "Field officers (support staff and service accounts are added in proportion).")
     var officers: Int = 100
@@ -37,10 +38,12 @@ struct SimulateCommand: AsyncParsableCommand {
 
     func run() async throws {
         let simulation = AgencySimulation(
-            config: SimulationConfig(officers: officers, days: days, seed: seed, warmUpDays: warmUp))
+            config: SimulationConfig(officers: officers, days: days, seed: seed, warmUpDays: warmUp)
+        )
         let counts = try SimulationFiles.write(simulation, to: out, progress: true)
         printError(
-            "Wrote \(counts.events) events, \(counts.entities) entities and \(counts.labels) labels to \(out)")
+            "Wrote \(counts.events) events, \(counts.entities) entities and \(counts.labels) labels to \(out)"
+        )
     }
 }
 
@@ -52,7 +55,11 @@ enum SimulationFiles {
         var labels = 0
     }
 
-    static func write(_ simulation: AgencySimulation, to directory: String, progress showProgress: Bool) throws -> Counts {
+    static func write(
+        _ simulation: AgencySimulation,
+        to directory: String,
+        progress showProgress: Bool
+    ) throws -> Counts {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         var counts = Counts()
         let entities = simulation.referenceEntities()

@@ -10,14 +10,16 @@ import Foundation
 struct VerifyCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "verify",
-        abstract: "Check a data directory's events against its Merkle tree, tiles and signed checkpoints.")
+        abstract: "Check a data directory's events against its Merkle tree, tiles and signed checkpoints."
+    )
 
     @Option(name: .long, help: "The data directory.")
     var data: String
 
     @Option(
         name: .long,
-        help: "The pinned verifier key file (verifier.vkey). Without it the directory's own key is trusted.")
+        help: "The pinned verifier key file (verifier.vkey). Without it the directory's own key is trusted."
+    )
     var key: String?
 
     @Option(name: .long, help: "A state file: the last checkpoint verified; checked for consistency, then updated.")
@@ -35,7 +37,8 @@ struct VerifyCommand: AsyncParsableCommand {
             keyPath = (data as NSString).appendingPathComponent("keys/\(LedgerKeyFiles.verifierFile)")
             printFlushed(
                 "WARNING: no --key given, so this trusts the data directory's own key (\(keyPath)). Whoever can alter "
-                    + "the directory can replace that key and re-sign; pin the published key with --key.")
+                    + "the directory can replace that key and re-sign; pin the published key with --key."
+            )
         }
         let verifier: any NoteVerifier
         do {
@@ -52,7 +55,8 @@ struct VerifyCommand: AsyncParsableCommand {
                 printFlushed("State: checkpoint of size \(previous!.size) verified earlier.")
             } catch {
                 throw ValidationError(
-                    "the state file \(state) does not hold a checkpoint signed by the trusted key: \(error)")
+                    "the state file \(state) does not hold a checkpoint signed by the trusted key: \(error)"
+                )
             }
         }
         let store = try SQLiteStore(directory: data)
@@ -60,7 +64,8 @@ struct VerifyCommand: AsyncParsableCommand {
         if result.isValid {
             printFlushed(
                 "OK: \(result.treeSize) entries recomputed from the events; root \(result.rootHash.base64String); "
-                    + "\(result.checkpointsVerified) signed checkpoints match.")
+                    + "\(result.checkpointsVerified) signed checkpoints match."
+            )
             if let state, let latest = result.latestCheckpoint {
                 guard FileManager.default.createFile(atPath: state, contents: Data(latest.note.utf8)) else {
                     throw ValidationError("cannot write \(state)")

@@ -30,7 +30,9 @@ struct EventValidatorTests {
     }
 
     @Test func acceptsTheMinimalEvent() throws {
-        let v = try JSONParser().parse(#"{"time":"2026-11-23T14:03:11Z","actor":{"id":"a"},"action":"login","app":"x"}"#)
+        let v = try JSONParser().parse(
+            #"{"time":"2026-11-23T14:03:11Z","actor":{"id":"a"},"action":"login","app":"x"}"#
+        )
         guard case .valid(let e) = EventValidator().validate(v) else {
             Issue.record("refused")
             return
@@ -85,7 +87,10 @@ struct EventValidatorTests {
         ("id", .integer(7), "id", "must be a string"),
         ("decision", .array([]), "decision", "must be a string"),
         ("attributes", .string("x"), "attributes", "must be an object"),
-        ("attributes", .object(JSONObject([("big", .string(String(repeating: "a", count: 70_000)))])), "attributes", "larger than 65536 bytes"),
+        (
+            "attributes", .object(JSONObject([("big", .string(String(repeating: "a", count: 70_000)))])), "attributes",
+            "larger than 65536 bytes"
+        ),
         ("color", .string("red"), "color", "unknown field"),
     ]
 
@@ -169,7 +174,9 @@ struct EventBatchTests {
     }
 
     @Test func refusesTheWholeBatchNamingEachBadEvent() {
-        let body = Array((event + "}\n" + event + ",\"rows\":-1}\n" + event + "}\n" + event + ",\"outcome\":\"x\"}").utf8)
+        let body = Array(
+            (event + "}\n" + event + ",\"rows\":-1}\n" + event + "}\n" + event + ",\"outcome\":\"x\"}").utf8
+        )
         guard case .failure(let error) = EventBatchDecoder().decode(body, framing: .ndjson) else {
             Issue.record("accepted")
             return
@@ -180,12 +187,17 @@ struct EventBatchTests {
 
     @Test func refusesDuplicateIDsInOneBatch() {
         let e = event + ",\"id\":\"same\"}"
-        guard case .failure(let error) = EventBatchDecoder().decode(Array(("[" + e + "," + e + "]").utf8), framing: .json)
+        guard
+            case .failure(let error) = EventBatchDecoder().decode(Array(("[" + e + "," + e + "]").utf8), framing: .json)
         else {
             Issue.record("accepted")
             return
         }
-        #expect(error.issues == [ValidationIssue(index: 1, path: "id", reason: "duplicates the id of event 0 in this batch")])
+        #expect(
+            error.issues == [
+                ValidationIssue(index: 1, path: "id", reason: "duplicates the id of event 0 in this batch")
+            ]
+        )
     }
 
     @Test func namesTheLineOfASyntaxError() {
@@ -194,7 +206,16 @@ struct EventBatchTests {
             Issue.record("accepted")
             return
         }
-        #expect(error.issues == [ValidationIssue(index: 1, path: "", reason: "line 2, column 76: unexpected end of input, expected ',' or '}'")], "\(error)")
+        #expect(
+            error.issues == [
+                ValidationIssue(
+                    index: 1,
+                    path: "",
+                    reason: "line 2, column 76: unexpected end of input, expected ',' or '}'"
+                )
+            ],
+            "\(error)"
+        )
     }
 
     @Test func refusesEmptyAndOversizedBatches() {

@@ -4,10 +4,16 @@ import Testing
 @Suite("JSON parser")
 struct JSONParserTests {
     @Test func parsesEveryKindOfValue() throws {
-        let v = try JSONParser().parse(#" {"a": [1, -2, 3.5, 1e3, true, false, null, "x\n\u00e9\ud83d\ude00"], "b": {}} "#)
+        let v = try JSONParser().parse(
+            #" {"a": [1, -2, 3.5, 1e3, true, false, null, "x\n\u00e9\ud83d\ude00"], "b": {}} "#
+        )
         let a = try #require(v.objectValue?["a"]?.arrayValue)
-        #expect(a == [.integer(1), .integer(-2), .double(3.5), .double(1000), .bool(true), .bool(false), .null,
-                      .string("x\né😀")])
+        #expect(
+            a == [
+                .integer(1), .integer(-2), .double(3.5), .double(1000), .bool(true), .bool(false), .null,
+                .string("x\né😀"),
+            ]
+        )
         #expect(v.objectValue?["b"] == .object(JSONObject()))
     }
 

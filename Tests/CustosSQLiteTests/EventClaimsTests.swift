@@ -24,8 +24,10 @@ struct EventClaimsTests {
             #expect(try EventClaims.commitment(of: object, salts: c.salts).commitment == c.commitment)
             let values = EventClaims.values(of: object)
             #expect(c.salts.count == 16 * values.count)
-            #expect(values.filter { $0.name == "subject" }.map(\.value)
-                == event.subjects.map { CanonicalJSON.encode(.string($0)) })
+            #expect(
+                values.filter { $0.name == "subject" }.map(\.value)
+                    == event.subjects.map { CanonicalJSON.encode(.string($0)) }
+            )
             #expect(!values.contains { $0.name == "subjects" })
         }
         // Fresh salts every time.

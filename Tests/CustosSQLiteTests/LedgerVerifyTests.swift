@@ -20,9 +20,14 @@ struct LedgerVerifyTests {
             let head = try await store.ledgerHead()
             let note = try Checkpoint(origin: "custos.test/log", size: head.size, rootHash: head.rootHash)
                 .sign(signers: [signer])
-            try await store.addCheckpoint(StoredCheckpoint(
-                size: head.size, rootHash: head.rootHash, createdMilliseconds: 0,
-                note: String(decoding: try note.serializedBytes(), as: UTF8.self)))
+            try await store.addCheckpoint(
+                StoredCheckpoint(
+                    size: head.size,
+                    rootHash: head.rootHash,
+                    createdMilliseconds: 0,
+                    note: String(decoding: try note.serializedBytes(), as: UTF8.self)
+                )
+            )
         }
         return (store, signer)
     }
@@ -44,9 +49,12 @@ struct LedgerVerifyTests {
 
     @Test func anAlteredEventBodyIsNamed() async throws {
         let (store, signer) = try await Self.makeStore()
-        try Self.tamper(store, """
+        try Self.tamper(
+            store,
+            """
             UPDATE events SET body = CAST(replace(CAST(body AS TEXT), 'officer-1', 'officer-2') AS BLOB) WHERE seq = 417
-            """)
+            """
+        )
         let result = try await store.verifyLedger(verifiers: [signer.verifier], previous: nil)
         #expect(result.firstBadEntry == 417)
         #expect(result.problems.first?.contains("entry 417") == true)
@@ -70,11 +78,14 @@ struct LedgerVerifyTests {
 
     @Test func swappedRowsAreNamed() async throws {
         let (store, signer) = try await Self.makeStore()
-        try Self.tamper(store, """
+        try Self.tamper(
+            store,
+            """
             UPDATE events SET seq = -1 WHERE seq = 7;
             UPDATE events SET seq = 7 WHERE seq = 3;
             UPDATE events SET seq = 3 WHERE seq = -1;
-            """)
+            """
+        )
         let result = try await store.verifyLedger(verifiers: [signer.verifier], previous: nil)
         #expect(result.firstBadEntry == 3)
     }
@@ -82,10 +93,13 @@ struct LedgerVerifyTests {
     @Test func aRewrittenLeafColumnDoesNotHideTheChange() async throws {
         let (store, signer) = try await Self.makeStore()
         // Alter the event and replace its stored leaf with garbage: the tiles and checkpoints still catch it.
-        try Self.tamper(store, """
+        try Self.tamper(
+            store,
+            """
             UPDATE events SET body = CAST(replace(CAST(body AS TEXT), '"rows":', '"rows":9') AS BLOB),
             leaf = zeroblob(32) WHERE seq = 300
-            """)
+            """
+        )
         let result = try await store.verifyLedger(verifiers: [signer.verifier], previous: nil)
         #expect(result.firstBadEntry == 300)
     }

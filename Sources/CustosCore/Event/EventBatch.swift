@@ -43,7 +43,10 @@ public struct EventBatchDecoder: Sendable {
         if values.count > maximumEvents {
             return .failure(
                 EventBatchError(issues: [
-                    ValidationIssue(path: "", reason: "the batch holds \(values.count) events, more than \(maximumEvents)")
+                    ValidationIssue(
+                        path: "",
+                        reason: "the batch holds \(values.count) events, more than \(maximumEvents)"
+                    )
                 ])
             )
         }
@@ -70,14 +73,20 @@ public struct EventBatchDecoder: Sendable {
                 return .failure(
                     EventBatchError(issues: [
                         ValidationIssue(path: "", reason: "the batch holds more than \(maximumEvents) events")
-                    ]))
+                    ])
+                )
             }
             do {
                 values.append(try parser.parse(line))
             } catch {
                 values.append(.null)
                 syntaxIssues.append(
-                    ValidationIssue(index: index, path: "", reason: "line \(lineNumber), column \(error.column): \(error.reason)"))
+                    ValidationIssue(
+                        index: index,
+                        path: "",
+                        reason: "line \(lineNumber), column \(error.column): \(error.reason)"
+                    )
+                )
             }
         }
         if values.isEmpty {
@@ -92,7 +101,9 @@ public struct EventBatchDecoder: Sendable {
         issues.sort { ($0.index ?? -1) < ($1.index ?? -1) }
         let invalid = Set(issues.compactMap(\.index)).count
         let listed = Array(issues.prefix(maximumIssues))
-        return .failure(EventBatchError(issues: listed, invalidEvents: invalid, omittedIssues: issues.count - listed.count))
+        return .failure(
+            EventBatchError(issues: listed, invalidEvents: invalid, omittedIssues: issues.count - listed.count)
+        )
     }
 
     /// Validates already parsed values as one batch.
@@ -110,7 +121,12 @@ public struct EventBatchDecoder: Sendable {
                     if let first = seenIDs[key] {
                         badEvents += 1
                         issues.append(
-                            ValidationIssue(index: i, path: "id", reason: "duplicates the id of event \(first) in this batch"))
+                            ValidationIssue(
+                                index: i,
+                                path: "id",
+                                reason: "duplicates the id of event \(first) in this batch"
+                            )
+                        )
                     } else {
                         seenIDs[key] = i
                     }
@@ -123,7 +139,9 @@ public struct EventBatchDecoder: Sendable {
         }
         if issues.isEmpty { return .success(events) }
         let listed = Array(issues.prefix(maximumIssues))
-        return .failure(EventBatchError(issues: listed, invalidEvents: badEvents, omittedIssues: issues.count - listed.count))
+        return .failure(
+            EventBatchError(issues: listed, invalidEvents: badEvents, omittedIssues: issues.count - listed.count)
+        )
     }
 }
 

@@ -75,9 +75,20 @@ public struct EventValidator: Sendable {
         guard v.issues.isEmpty, let actor else { return .invalid(v.issues) }
         return .valid(
             AccessEvent(
-                id: id, time: time, actor: actor, action: action ?? "", resource: resource, subjects: subjects ?? [],
-                query: query, rows: rows, bytes: bytes, purpose: purpose, outcome: outcome, app: app,
-                decision: decision, attributes: attributes
+                id: id,
+                time: time,
+                actor: actor,
+                action: action ?? "",
+                resource: resource,
+                subjects: subjects ?? [],
+                query: query,
+                rows: rows,
+                bytes: bytes,
+                purpose: purpose,
+                outcome: outcome,
+                app: app,
+                decision: decision,
+                attributes: attributes
             )
         )
     }
@@ -215,7 +226,10 @@ private struct FieldChecker {
         }
         guard
             let o = object(
-                value, "actor", fields: ["id", "name", "roles", "org", "session", "ip", "device"])
+                value,
+                "actor",
+                fields: ["id", "name", "roles", "org", "session", "ip", "device"]
+            )
         else { return nil }
         let id = identifier(o["id"], "actor.id", required: true)
         let name = string(o["name"], "actor.name", required: false, maxLength: limits.nameLength)

@@ -22,7 +22,8 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
 
     /// The UTC day this instant falls on, as days since 1970-01-01.
     public var dayNumber: Int64 {
-        millisecondsSinceEpoch >= 0 ? millisecondsSinceEpoch / 86_400_000 : (millisecondsSinceEpoch - 86_399_999) / 86_400_000
+        millisecondsSinceEpoch >= 0
+            ? millisecondsSinceEpoch / 86_400_000 : (millisecondsSinceEpoch - 86_399_999) / 86_400_000
     }
 
     /// The RFC 3339 text, `YYYY-MM-DDTHH:MM:SS.mmmZ`.
@@ -91,7 +92,9 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
         }
         guard hour <= 23 else { return .failure(.init("hour \(hour) is out of range")) }
         guard minute <= 59 else { return .failure(.init("minute \(minute) is out of range")) }
-        guard second <= 59 else { return .failure(.init("second \(second) is out of range (leap seconds are not accepted)")) }
+        guard second <= 59 else {
+            return .failure(.init("second \(second) is out of range (leap seconds are not accepted)"))
+        }
         var i = 19
         var millis: Int64 = 0
         if at(i, ".") {
