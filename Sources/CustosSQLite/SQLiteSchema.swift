@@ -68,6 +68,19 @@ enum SQLiteSchema {
         ) WITHOUT ROWID
         """,
         """
+        CREATE TABLE dataset_totals(
+            dataset TEXT NOT NULL,
+            bucket INTEGER NOT NULL,
+            actor TEXT NOT NULL,
+            events INTEGER NOT NULL,
+            rows INTEGER NOT NULL,
+            bytes INTEGER NOT NULL,
+            first INTEGER NOT NULL,
+            last INTEGER NOT NULL,
+            PRIMARY KEY(dataset, bucket, actor)
+        ) WITHOUT ROWID
+        """,
+        """
         CREATE TABLE dataset_hourly(
             dataset TEXT NOT NULL,
             hour INTEGER NOT NULL,

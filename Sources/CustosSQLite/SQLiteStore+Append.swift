@@ -134,6 +134,7 @@ extension SQLiteStore: EventStore {
         var committedIDs: [String: (seq: Int64, body: [UInt8])] = [:]
         var days: [RollupKey: RollupTotals] = [:]
         var hours: [RollupKey: RollupTotals] = [:]
+        var totals: [RollupKey: RollupTotals] = [:]
         var sessions: [SessionKey: SessionSummary] = [:]
         var results: [AppendResult] = []
         results.reserveCapacity(requests.count)
@@ -216,6 +217,7 @@ extension SQLiteStore: EventStore {
                         .add(e)
                     let hour = e.time.millisecondsSinceEpoch.floorDivided(by: 3_600_000)
                     hours[RollupKey(dataset: dataset, bucket: hour, actor: e.actor.id), default: .init()].add(e)
+                    totals[RollupKey(dataset: dataset, bucket: 0, actor: e.actor.id), default: .init()].add(e)
                 }
                 let sk = SessionKey(actor: e.actor.id, session: SessionSummary.key(of: e))
                 sessions[
@@ -241,6 +243,7 @@ extension SQLiteStore: EventStore {
         }
         try applyDatasetRollup(days, table: "dataset_daily", bucket: "day", db: db)
         try applyDatasetRollup(hours, table: "dataset_hourly", bucket: "hour", db: db)
+        try applyDatasetRollup(totals, table: "dataset_totals", bucket: "bucket", db: db)
         try applySessionRollup(sessions, db: db)
         try appendToLedger(leaves, firstSeq: firstSeq, db: db)
         return results

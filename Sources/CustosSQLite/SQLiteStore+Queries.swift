@@ -182,7 +182,12 @@ extension SQLiteStore {
             // Whole days come from the daily rollup, whole hours of the partial days from the hourly one, and the
             // partial hours at the very edges from the events' own columns (no body is decoded).
             let plan = RollupPlan(range: query.range)
-            for (table, bucket, spans) in [("dataset_daily", "day", plan.days), ("dataset_hourly", "hour", plan.hours)]
+            // The whole history is one row per actor in the totals rollup (bucket 0).
+            let levels =
+                query.range == .all
+                ? [("dataset_totals", "bucket", [RollupPlan.Span(lower: 0, upper: 1)])]
+                : [("dataset_daily", "day", plan.days), ("dataset_hourly", "hour", plan.hours)]
+            for (table, bucket, spans) in levels
             {
                 for span in spans {
                     var conditions = ["dataset = ?"]
