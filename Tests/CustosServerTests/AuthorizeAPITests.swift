@@ -165,6 +165,21 @@ struct AuthorizeAPITests {
         }
     }
 
+    @Test func deniesWith503WhenTheDecisionCannotBeRecorded() async throws {
+        let server = try await TestServer(files: ["policies.cedar": Self.policies, "entities.json": Self.entities]) {
+            FailingStore(inner: $0)
+        }
+        let body = #"{"principal": "User::\"alice\"", "action": "Action::\"view\"", "resource": "Case::\"c1\"", "app": "x"}"#
+        try await server.application.test(.router) { client in
+            try await Self.ask(client, key: server.ingestKey, body) { r in
+                #expect(r.status == .serviceUnavailable)
+                #expect(r.headers[.retryAfter] != nil)
+                #expect(r.json.objectValue?["type"] == .string("https://custos.dev/problems/not-recorded"))
+                #expect(r.json.objectValue?["decision"] == .string("deny"))
+            }
+        }
+    }
+
     @Test func badFilesStopLoadingWithTheirPlace() throws {
         let dir = try TemporaryDirectory()
         defer { dir.remove() }
