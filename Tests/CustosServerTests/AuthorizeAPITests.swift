@@ -180,6 +180,56 @@ struct AuthorizeAPITests {
         }
     }
 
+    static let schema = """
+        entity User = { suspended: Bool };
+        entity Case = { owner: User };
+        action view appliesTo { principal: User, resource: Case, context: { purpose: String } };
+        """
+
+    @Test func aSchemaValidatesPoliciesAndRequests() async throws {
+        let policies = #"permit(principal, action == Action::"view", resource) when { resource.owner == principal };"#
+        let server = try await TestServer(
+            files: ["policies.cedar": policies, "entities.json": Self.entities, "schema.cedarschema": Self.schema])
+        try await server.application.test(.router) { client in
+            try await Self.ask(
+                client, key: server.ingestKey,
+                #"{"principal": "User::\"alice\"", "action": "Action::\"view\"", "resource": "Case::\"c1\"", "#
+                    + #""context": {"purpose": "case 7"}, "app": "casebook"}"#
+            ) { r in
+                #expect(r.status == .ok)
+                #expect(r.json.objectValue?["decision"] == .string("allow"))
+            }
+            try await Self.ask(
+                client, key: server.ingestKey,
+                #"{"principal": "Case::\"c1\"", "action": "Action::\"view\"", "resource": "Case::\"c1\"", "#
+                    + #""context": {"purpose": "case 7"}, "app": "casebook"}"#
+            ) { r in #expect(r.status == .badRequest) }
+            try await Self.ask(
+                client, key: server.ingestKey,
+                #"{"principal": "User::\"alice\"", "action": "Action::\"view\"", "resource": "Case::\"c1\"", "#
+                    + #""context": {"purpose": 7}, "app": "casebook"}"#
+            ) { r in
+                #expect(r.status == .badRequest)
+                let path = r.json.objectValue?["errors"]?.arrayValue?.first?.objectValue?["path"]?.stringValue
+                #expect(path?.hasPrefix("context") == true, "\(String(describing: path))")
+            }
+        }
+        #expect(try await server.store.events(EventQuery(action: "authorize")).events.count == 1)
+
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let url = URL(fileURLWithPath: dir.path)
+        try Data(#"permit(principal, action, resource) when { resource.colour == "red" };"#.utf8)
+            .write(to: url.appendingPathComponent("policies.cedar"))
+        try Data(Self.schema.utf8).write(to: url.appendingPathComponent("schema.cedarschema"))
+        do {
+            _ = try LoadedPolicies.load(dataDirectory: dir.path)
+            Issue.record("a policy that fails strict validation was loaded")
+        } catch {
+            #expect(error.description.hasPrefix(dir.path + "/policies.cedar:1:"), "\(error)")
+        }
+    }
+
     @Test func badFilesStopLoadingWithTheirPlace() throws {
         let dir = try TemporaryDirectory()
         defer { dir.remove() }
