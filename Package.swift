@@ -61,7 +61,7 @@ let package = Package(
         .target(
             name: "CustosServer",
             dependencies: [
-                "CustosCore", "CustosStore", "CustosSQLite", "CustosLedger",
+                "CustosCore", "CustosStore", "CustosSQLite", "CustosLedger", "CustosPolicy",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -119,6 +119,7 @@ let package = Package(
             dependencies: [
                 "CustosServer", "CustosTestKit", "CustosLedger",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: swiftSettings
         ),

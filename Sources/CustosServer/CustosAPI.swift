@@ -23,12 +23,18 @@ public final class CustosAPI: Sendable {
     public let maximumBodyBytes: Int
     /// The checkpoint signer over the store's ledger; nil serves no ledger routes (503).
     public let ledger: CheckpointPublisher?
+    /// The Cedar policies of the decision point; nil answers `/v1/authorize` with 503 (fail closed).
+    public let policies: LoadedPolicies?
+    let clock: @Sendable () -> Timestamp
 
     /// Creates the API over a store that keeps events and keys.
     public init(
         store: any EventStore & KeyStore, queueCapacity: Int = 100_000, maximumBodyBytes: Int = 32 << 20,
-        clock: @escaping @Sendable () -> Timestamp = CustosAPI.systemClock, ledger: CheckpointPublisher? = nil
+        clock: @escaping @Sendable () -> Timestamp = CustosAPI.systemClock, ledger: CheckpointPublisher? = nil,
+        policies: LoadedPolicies? = nil
     ) {
+        self.policies = policies
+        self.clock = clock
         let metrics = ServerMetrics()
         self.ledger = ledger
         self.store = store
@@ -73,6 +79,7 @@ public final class CustosAPI: Sendable {
         addIngestRoutes(to: router)
         addQueryRoutes(to: router)
         addLedgerRoutes(to: router)
+        addAuthorizeRoutes(to: router)
         return router
     }
 }

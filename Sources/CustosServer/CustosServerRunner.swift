@@ -26,10 +26,14 @@ public enum CustosServerRunner {
         let publisher = CheckpointPublisher(
             store: store, signer: signer, origin: configuration.origin,
             intervalSeconds: configuration.checkpointIntervalSeconds, entries: configuration.checkpointEntries)
+        let policies = try LoadedPolicies.load(dataDirectory: configuration.dataDirectory)
+        if policies == nil {
+            logger.warning("no policies.cedar in the data directory: POST /v1/authorize answers 503")
+        }
         try await publisher.publishIfDue()
         let api = CustosAPI(
             store: store, queueCapacity: configuration.queueCapacity, maximumBodyBytes: configuration.maximumBodyBytes,
-            ledger: publisher)
+            ledger: publisher, policies: policies)
         let app = Application(
             router: api.router(),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "custos"),

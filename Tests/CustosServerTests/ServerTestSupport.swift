@@ -18,18 +18,26 @@ struct TestServer {
     let signer: Ed25519NoteSigner
     static let origin = "custos.test/log"
 
-    /// - Parameter wrap: puts the real store behind a fault-injecting wrapper, if the test needs one.
+    /// - Parameters:
+    ///   - files: files written into the data directory before the decision point loads it (`policies.cedar`,
+    ///     `entities.json`, `schema.cedarschema`).
+    ///   - wrap: puts the real store behind a fault-injecting wrapper, if the test needs one.
     init(
         queueCapacity: Int = 100_000,
+        files: [String: String] = [:],
         wrap: (SQLiteStore) -> any EventStore & KeyStore = { $0 }
     ) async throws {
         let dir = try TemporaryDirectory()
+        for (name, text) in files {
+            try Data(text.utf8).write(to: URL(fileURLWithPath: dir.path).appendingPathComponent(name))
+        }
+        let policies = try LoadedPolicies.load(dataDirectory: dir.path)
         let sqlite = try SQLiteStore(directory: dir.path)
         self.store = sqlite
         signer = try Ed25519NoteSigner.generate(keyName: Self.origin)
         let publisher = CheckpointPublisher(
             store: sqlite, signer: signer, origin: Self.origin, intervalSeconds: 3600, entries: 1_000_000)
-        api = CustosAPI(store: wrap(sqlite), queueCapacity: queueCapacity, ledger: publisher)
+        api = CustosAPI(store: wrap(sqlite), queueCapacity: queueCapacity, ledger: publisher, policies: policies)
         let now = CustosAPI.systemClock()
         func make(_ name: String, _ scopes: Set<APIScope>) async throws -> String {
             let k = APIKeyToken.issue(name: name, owner: "\(name)-owner", scopes: scopes, now: now)

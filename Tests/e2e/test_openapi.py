@@ -41,6 +41,7 @@ def test_document_covers_every_route():
         ("GET", "/v1/checkpoints"), ("POST", "/v1/checkpoints"), ("GET", "/v1/proofs/inclusion"),
         ("GET", "/v1/proofs/consistency"), ("GET", "/checkpoint"), ("GET", "/tile/{L}/{N}"),
         ("GET", "/tile/{L}/{N}.p/{W}"), ("GET", "/tile/entries/{N}"), ("GET", "/tile/entries/{N}.p/{W}"),
+        ("POST", "/v1/authorize"),
     }
     public = {p for p, item in doc["paths"].items() if item.get("get", {}).get("security") == []}
     assert public == {"/health", "/openapi.json", "/checkpoint", "/tile/{L}/{N}", "/tile/{L}/{N}.p/{W}",
@@ -74,6 +75,10 @@ def schemathesis_command() -> list[str]:
 def test_schemathesis(tmp_path, tmp_data, server_factory):
     pytest.importorskip("schemathesis", reason="pip install schemathesis")
     admin = create_key(tmp_data, "fuzzer", "admin")
+    # Policies for the decision point, so /v1/authorize decides rather than failing closed.
+    fixtures = HERE / "policy_fixtures"
+    shutil.copy(fixtures / "agency.cedar", tmp_data / "policies.cedar")
+    shutil.copy(fixtures / "agency.entities.json", tmp_data / "entities.json")
     server = server_factory(tmp_data)
     # Data for the documented examples, so the reads have something to return.
     events = [make_event(actor={"id": "officer-4411", "session": "sess-1"}, subjects=["person:123"], app="casebook")
