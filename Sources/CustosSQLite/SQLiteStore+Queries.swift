@@ -187,8 +187,7 @@ extension SQLiteStore {
                 query.range == .all
                 ? [("dataset_totals", "bucket", [RollupPlan.Span(lower: 0, upper: 1)])]
                 : [("dataset_daily", "day", plan.days), ("dataset_hourly", "hour", plan.hours)]
-            for (table, bucket, spans) in levels
-            {
+            for (table, bucket, spans) in levels {
                 for span in spans {
                     var conditions = ["dataset = ?"]
                     var arguments: [(any DatabaseValueConvertible)?] = [query.dataset]

@@ -14,13 +14,24 @@ public enum APIKeyToken {
 
     /// Makes a key with a random id and a 256-bit random secret.
     public static func issue(
-        name: String, owner: String, scopes: Set<APIScope>, now: Timestamp, expires: Timestamp? = nil
+        name: String,
+        owner: String,
+        scopes: Set<APIScope>,
+        now: Timestamp,
+        expires: Timestamp? = nil
     ) -> Issued {
         var rng = SystemRandomNumberGenerator()
         let id = randomString(length: 12, using: &rng)
         let secret = randomString(length: 43, using: &rng)
         let record = APIKeyRecord(
-            id: id, name: name, owner: owner, scopes: scopes, secretHash: hash(secret), created: now, expires: expires)
+            id: id,
+            name: name,
+            owner: owner,
+            scopes: scopes,
+            secretHash: hash(secret),
+            created: now,
+            expires: expires
+        )
         return Issued(record: record, token: "custos_\(id)_\(secret)")
     }
 

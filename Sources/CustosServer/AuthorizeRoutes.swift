@@ -17,29 +17,43 @@ extension CustosAPI {
             _ = try await self.authenticator.authenticate(request, scope: .ingest)
             guard let loaded = self.policies else {
                 throw Problem(
-                    .serviceUnavailable, type: "no-policy", title: "No policy loaded",
-                    detail: "no policy loaded: put policies.cedar in the data directory and restart; every request is denied",
-                    extensions: JSONObject([("decision", .string("deny"))]), headers: [.retryAfter: "60"])
+                    .serviceUnavailable,
+                    type: "no-policy",
+                    title: "No policy loaded",
+                    detail:
+                        "no policy loaded: put policies.cedar in the data directory and restart; every request is denied",
+                    extensions: JSONObject([("decision", .string("deny"))]),
+                    headers: [.retryAfter: "60"]
+                )
             }
             let contentType = request.headers[.contentType]?.lowercased() ?? ""
             guard contentType.hasPrefix("application/json") else {
                 throw Problem(
-                    .unsupportedMediaType, type: "unsupported-media-type", title: "Unsupported media type",
-                    detail: "send the request as application/json")
+                    .unsupportedMediaType,
+                    type: "unsupported-media-type",
+                    title: "Unsupported media type",
+                    detail: "send the request as application/json"
+                )
             }
             let body: ByteBuffer
             do {
                 body = try await request.body.collect(upTo: Self.maximumAuthorizeBodyBytes)
             } catch {
                 throw Problem(
-                    .contentTooLarge, type: "too-large", title: "Request too large",
-                    detail: "the body exceeds \(Self.maximumAuthorizeBodyBytes) bytes")
+                    .contentTooLarge,
+                    type: "too-large",
+                    title: "Request too large",
+                    detail: "the body exceeds \(Self.maximumAuthorizeBodyBytes) bytes"
+                )
             }
             let json: JSONValue
             do {
                 json = try JSONParser(maximumDepth: 64).parse(Array(buffer: body))
             } catch let error as JSONParseError {
-                throw Problem.badParameter("body", "malformed JSON at line \(error.line), column \(error.column): \(error.reason)")
+                throw Problem.badParameter(
+                    "body",
+                    "malformed JSON at line \(error.line), column \(error.column): \(error.reason)"
+                )
             }
             guard case .object(let object) = json else {
                 throw Problem.badParameter("body", "must be a JSON object, not \(json.typeName)")
@@ -65,7 +79,10 @@ extension CustosAPI {
             }
 
             let response = Authorizer().isAuthorized(
-                authorization, policies: loaded.policies, entities: loaded.entities)
+                authorization,
+                policies: loaded.policies,
+                entities: loaded.entities
+            )
             let reasons = response.reasons.sorted()
             let errors: [JSONValue] = response.errors.map { failure in
                 .object(JSONObject([("policy", .string(failure.policyID)), ("message", .string("\(failure.error)"))]))
@@ -93,7 +110,9 @@ extension CustosAPI {
                 let issue = issues.first.map { "\($0.path): \($0.reason)" } ?? "invalid"
                 let field = issues.first.map { Self.requestField(forEventPath: $0.path) } ?? "body"
                 throw Problem.badParameter(
-                    field, "the decision cannot be recorded as asked (\(issue)), so it is not answered")
+                    field,
+                    "the decision cannot be recorded as asked (\(issue)), so it is not answered"
+                )
             }
             do {
                 let result = try await self.pipeline.submit([event])
@@ -101,9 +120,13 @@ extension CustosAPI {
             } catch {
                 context.logger.error("a decision could not be recorded", metadata: ["error": "\(error)"])
                 throw Problem(
-                    .serviceUnavailable, type: "not-recorded", title: "Decision not recorded",
+                    .serviceUnavailable,
+                    type: "not-recorded",
+                    title: "Decision not recorded",
                     detail: "the decision could not be recorded in the ledger, so the request is denied; retry later",
-                    extensions: JSONObject([("decision", .string("deny"))]), headers: [.retryAfter: "1"])
+                    extensions: JSONObject([("decision", .string("deny"))]),
+                    headers: [.retryAfter: "1"]
+                )
             }
             return Response.json(
                 .object(
@@ -112,7 +135,9 @@ extension CustosAPI {
                         ("reasons", .array(reasons.map { .string($0) })),
                         ("errors", .array(errors)),
                         ("decision_id", .string(decisionID)),
-                    ])))
+                    ])
+                )
+            )
         }
     }
 

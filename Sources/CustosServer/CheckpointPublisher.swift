@@ -21,8 +21,12 @@ public actor CheckpointPublisher {
 
     /// Creates a publisher; nothing is signed until ``publish()`` or ``publishIfDue()``.
     public init(
-        store: any LedgerStore, signer: Ed25519NoteSigner, origin: String, intervalSeconds: Int = 5,
-        entries: Int = 10_000, clock: @escaping @Sendable () -> Timestamp = CustosAPI.systemClock
+        store: any LedgerStore,
+        signer: Ed25519NoteSigner,
+        origin: String,
+        intervalSeconds: Int = 5,
+        entries: Int = 10_000,
+        clock: @escaping @Sendable () -> Timestamp = CustosAPI.systemClock
     ) {
         self.store = store
         self.signer = signer
@@ -52,8 +56,11 @@ public actor CheckpointPublisher {
         let head = try await store.ledgerHead()
         let note = try Checkpoint(origin: origin, size: head.size, rootHash: head.rootHash).sign(signers: [signer])
         let stored = StoredCheckpoint(
-            size: head.size, rootHash: head.rootHash, createdMilliseconds: clock().millisecondsSinceEpoch,
-            note: String(decoding: try note.serializedBytes(), as: UTF8.self))
+            size: head.size,
+            rootHash: head.rootHash,
+            createdMilliseconds: clock().millisecondsSinceEpoch,
+            note: String(decoding: try note.serializedBytes(), as: UTF8.self)
+        )
         try await store.addCheckpoint(stored)
         latest = stored
         loaded = true

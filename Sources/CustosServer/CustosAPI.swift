@@ -2,8 +2,8 @@ import CustosCore
 import CustosStore
 import Foundation
 import Hummingbird
-import Prometheus
 import Logging
+import Prometheus
 
 /// Everything the HTTP API needs, built once per server: the store, the sequencer in front of it, authentication,
 /// metrics and the read recorder.
@@ -29,8 +29,11 @@ public final class CustosAPI: Sendable {
 
     /// Creates the API over a store that keeps events and keys.
     public init(
-        store: any EventStore & KeyStore, queueCapacity: Int = 100_000, maximumBodyBytes: Int = 32 << 20,
-        clock: @escaping @Sendable () -> Timestamp = CustosAPI.systemClock, ledger: CheckpointPublisher? = nil,
+        store: any EventStore & KeyStore,
+        queueCapacity: Int = 100_000,
+        maximumBodyBytes: Int = 32 << 20,
+        clock: @escaping @Sendable () -> Timestamp = CustosAPI.systemClock,
+        ledger: CheckpointPublisher? = nil,
         policies: LoadedPolicies? = nil
     ) {
         self.policies = policies
@@ -42,7 +45,11 @@ public final class CustosAPI: Sendable {
         self.metrics = metrics
         self.maximumBodyBytes = maximumBodyBytes
         pipeline = IngestPipeline(
-            store: store, capacity: queueCapacity, clock: clock, observe: { metrics.observe($0) })
+            store: store,
+            capacity: queueCapacity,
+            clock: clock,
+            observe: { metrics.observe($0) }
+        )
         authenticator = Authenticator(keys: store, clock: clock)
         recorder = ReadRecorder(pipeline: pipeline, clock: clock)
     }
@@ -57,24 +64,35 @@ public final class CustosAPI: Sendable {
         let router = Router(context: CustosRequestContext.self)
         router.add(middleware: ProblemMiddleware())
         router.get("/health") { _, _ in
-            Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: "{\"status\":\"ok\"}")))
+            Response(
+                status: .ok,
+                headers: [.contentType: "application/json"],
+                body: .init(byteBuffer: ByteBuffer(string: "{\"status\":\"ok\"}"))
+            )
         }
         router.get("/metrics") { request, _ in
             _ = try await self.authenticator.authenticate(request, scope: .read)
             self.metrics.queueDepth.set(Double(await self.pipeline.depth))
             return Response(
-                status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
-                body: .init(byteBuffer: ByteBuffer(bytes: self.metrics.registry.emitToBuffer())))
+                status: .ok,
+                headers: [.contentType: "text/plain; version=0.0.4"],
+                body: .init(byteBuffer: ByteBuffer(bytes: self.metrics.registry.emitToBuffer()))
+            )
         }
         router.get("/openapi.json") { _, _ in
             guard let document = OpenAPIDocument.bytes else {
                 throw Problem(
-                    .internalServerError, type: "not-installed", title: "Not installed",
-                    detail: "the OpenAPI document was not installed beside the custos binary")
+                    .internalServerError,
+                    type: "not-installed",
+                    title: "Not installed",
+                    detail: "the OpenAPI document was not installed beside the custos binary"
+                )
             }
             return Response(
-                status: .ok, headers: [.contentType: "application/json"],
-                body: .init(byteBuffer: ByteBuffer(bytes: document)))
+                status: .ok,
+                headers: [.contentType: "application/json"],
+                body: .init(byteBuffer: ByteBuffer(bytes: document))
+            )
         }
         addIngestRoutes(to: router)
         addQueryRoutes(to: router)
@@ -89,7 +107,9 @@ struct ProblemMiddleware: RouterMiddleware {
     typealias Context = CustosRequestContext
 
     func handle(
-        _ request: Request, context: Context, next: (Request, Context) async throws -> Response
+        _ request: Request,
+        context: Context,
+        next: (Request, Context) async throws -> Response
     ) async throws -> Response {
         do {
             return try await next(request, context)
@@ -98,14 +118,25 @@ struct ProblemMiddleware: RouterMiddleware {
         } catch let e as StoreError {
             switch e.code {
             case .overloaded: throw Problem.overloaded(e.message)
-            case .invalidQuery: throw Problem(.badRequest, type: "invalid-parameter", title: "Invalid parameter", detail: e.message)
+            case .invalidQuery:
+                throw Problem(.badRequest, type: "invalid-parameter", title: "Invalid parameter", detail: e.message)
             case .notFound: throw Problem.notFound(e.message)
             default:
                 context.logger.error("store error", metadata: ["code": "\(e.code)"])
-                throw Problem(.internalServerError, type: "store-error", title: "Store error", detail: "the store failed; see the server log")
+                throw Problem(
+                    .internalServerError,
+                    type: "store-error",
+                    title: "Store error",
+                    detail: "the store failed; see the server log"
+                )
             }
         } catch let e as HTTPError {
-            throw Problem(e.status, type: "http-\(e.status.code)", title: e.status.reasonPhrase, detail: e.body ?? e.status.reasonPhrase)
+            throw Problem(
+                e.status,
+                type: "http-\(e.status.code)",
+                title: e.status.reasonPhrase,
+                detail: e.body ?? e.status.reasonPhrase
+            )
         } catch {
             context.logger.error("unexpected error", metadata: ["type": "\(type(of: error))"])
             throw Problem(.internalServerError, type: "internal", title: "Internal error", detail: "see the server log")
@@ -117,7 +148,9 @@ extension Response {
     /// A JSON response with the canonical encoding of `value`.
     static func json(_ value: JSONValue, status: HTTPResponse.Status = .ok) -> Response {
         Response(
-            status: status, headers: [.contentType: "application/json"],
-            body: .init(byteBuffer: ByteBuffer(bytes: CanonicalJSON.encode(value))))
+            status: status,
+            headers: [.contentType: "application/json"],
+            body: .init(byteBuffer: ByteBuffer(bytes: CanonicalJSON.encode(value)))
+        )
     }
 }

@@ -22,25 +22,33 @@ extension CustosAPI {
             let claims = try EventClaims.claims(of: body, salts: record.salts)
             let commitment = ClaimCommitment(claims: claims).commitment
             let entry = LedgerEntry(
-                sequenceNumber: UInt64(stored.seq), eventTimeMilliseconds: stored.event.time.millisecondsSinceEpoch,
-                commitment: commitment)
+                sequenceNumber: UInt64(stored.seq),
+                eventTimeMilliseconds: stored.event.time.millisecondsSinceEpoch,
+                commitment: commitment
+            )
             var ledger = JSONObject()
             ledger["entry"] = .string(Data(entry.encoded).base64EncodedString())
             ledger["leaf_hash"] = .string(record.leafHash.base64String)
             ledger["commitment"] = .string(commitment.base64String)
-            ledger["disclosure"] = .array(claims.map { claim in
-                .object(JSONObject([
-                    ("salt", .string(Data(claim.salt).base64EncodedString())),
-                    ("name", .string(claim.name)),
-                    ("value", .string(String(decoding: claim.value, as: UTF8.self))),
-                ]))
-            })
+            ledger["disclosure"] = .array(
+                claims.map { claim in
+                    .object(
+                        JSONObject([
+                            ("salt", .string(Data(claim.salt).base64EncodedString())),
+                            ("name", .string(claim.name)),
+                            ("value", .string(String(decoding: claim.value, as: UTF8.self))),
+                        ])
+                    )
+                }
+            )
             if UInt64(stored.seq) < latest.size {
                 let proof = try await proofs.inclusion(index: UInt64(stored.seq), size: latest.size)
-                ledger["inclusion_proof"] = .object(JSONObject([
-                    ("tree_size", .integer(Int64(latest.size))),
-                    ("hashes", .array(proof.hashes.map { .string($0.base64String) })),
-                ]))
+                ledger["inclusion_proof"] = .object(
+                    JSONObject([
+                        ("tree_size", .integer(Int64(latest.size))),
+                        ("hashes", .array(proof.hashes.map { .string($0.base64String) })),
+                    ])
+                )
             } else {
                 ledger["inclusion_proof"] = .null
             }

@@ -15,16 +15,22 @@ extension CustosAPI {
                 framing = .json
             } else {
                 throw Problem(
-                    .unsupportedMediaType, type: "unsupported-media-type", title: "Unsupported media type",
-                    detail: "send application/json (an event or an array of events) or application/x-ndjson")
+                    .unsupportedMediaType,
+                    type: "unsupported-media-type",
+                    title: "Unsupported media type",
+                    detail: "send application/json (an event or an array of events) or application/x-ndjson"
+                )
             }
             let body: ByteBuffer
             do {
                 body = try await request.body.collect(upTo: self.maximumBodyBytes)
             } catch {
                 throw Problem(
-                    .contentTooLarge, type: "too-large", title: "Request too large",
-                    detail: "the body exceeds \(self.maximumBodyBytes) bytes; send smaller batches")
+                    .contentTooLarge,
+                    type: "too-large",
+                    title: "Request too large",
+                    detail: "the body exceeds \(self.maximumBodyBytes) bytes; send smaller batches"
+                )
             }
             let events: [AccessEvent]
             switch self.batchDecoder.decode(Array(buffer: body), framing: framing) {
@@ -51,21 +57,33 @@ extension CustosAPI {
                             ("accepted", .integer(Int64(events.count))), ("stored", .integer(Int64(receipt.stored))),
                             ("duplicates", .integer(Int64(receipt.duplicates))),
                             ("seqs", .array(receipt.seqs.map { .integer($0) })),
-                        ])))
+                        ])
+                    )
+                )
             case .conflict(let conflicts):
                 self.metrics.rejected.increment(by: Int64(events.count))
                 let list: [JSONValue] = conflicts.map {
                     .object(
                         JSONObject([
                             ("index", .integer(Int64($0.index))), ("path", .string("id")),
-                            ("reason", .string("id \"\($0.id)\" is already stored with different content (seq \($0.existingSeq))")),
+                            (
+                                "reason",
+                                .string(
+                                    "id \"\($0.id)\" is already stored with different content (seq \($0.existingSeq))"
+                                )
+                            ),
                             ("existing_seq", .integer($0.existingSeq)),
-                        ]))
+                        ])
+                    )
                 }
                 throw Problem(
-                    .conflict, type: "id-conflict", title: "Conflicting event id",
-                    detail: "\(conflicts.count) event\(conflicts.count == 1 ? "" : "s") reuse an id with different content; nothing was stored",
-                    extensions: JSONObject([("errors", .array(list))]))
+                    .conflict,
+                    type: "id-conflict",
+                    title: "Conflicting event id",
+                    detail:
+                        "\(conflicts.count) event\(conflicts.count == 1 ? "" : "s") reuse an id with different content; nothing was stored",
+                    extensions: JSONObject([("errors", .array(list))])
+                )
             }
         }
     }

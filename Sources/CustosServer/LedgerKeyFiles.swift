@@ -21,18 +21,28 @@ public enum LedgerKeyFiles {
     public static func write(_ signer: Ed25519NoteSigner, to directory: String) throws {
         let fm = FileManager.default
         try fm.createDirectory(
-            atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            atPath: directory,
+            withIntermediateDirectories: true,
+            attributes: [.posixPermissions: 0o700]
+        )
         let signerPath = (directory as NSString).appendingPathComponent(signerFile)
         guard !fm.fileExists(atPath: signerPath) else {
             throw LedgerKeyError("\(signerPath) exists; refusing to overwrite a signing key")
         }
-        guard fm.createFile(
-            atPath: signerPath, contents: Data((signer.signerKey + "\n").utf8), attributes: [.posixPermissions: 0o600])
+        guard
+            fm.createFile(
+                atPath: signerPath,
+                contents: Data((signer.signerKey + "\n").utf8),
+                attributes: [.posixPermissions: 0o600]
+            )
         else { throw LedgerKeyError("cannot write \(signerPath)") }
         let verifierPath = (directory as NSString).appendingPathComponent(verifierFile)
-        guard fm.createFile(
-            atPath: verifierPath, contents: Data((signer.verifier.verifierKey + "\n").utf8),
-            attributes: [.posixPermissions: 0o644])
+        guard
+            fm.createFile(
+                atPath: verifierPath,
+                contents: Data((signer.verifier.verifierKey + "\n").utf8),
+                attributes: [.posixPermissions: 0o644]
+            )
         else { throw LedgerKeyError("cannot write \(verifierPath)") }
     }
 
@@ -62,7 +72,10 @@ public enum LedgerKeyFiles {
     }
 
     /// The signer key in `directory`, generated with key name `origin` when there is none (`created` says so).
-    public static func loadOrCreate(directory: String, origin: String) throws
+    public static func loadOrCreate(
+        directory: String,
+        origin: String
+    ) throws
         -> (signer: Ed25519NoteSigner, created: Bool)
     {
         if let signer = try load(directory: directory) { return (signer, false) }

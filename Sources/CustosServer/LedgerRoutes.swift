@@ -12,7 +12,10 @@ extension CustosAPI {
             let publisher = try self.requireLedger()
             let checkpoint = try await publisher.publish()
             try await self.recorder.record(
-                key: key, what: "POST /v1/checkpoints", resource: "checkpoints/\(checkpoint.size)")
+                key: key,
+                what: "POST /v1/checkpoints",
+                resource: "checkpoints/\(checkpoint.size)"
+            )
             return Response.json(Self.json(checkpoint, origin: publisher.origin), status: .created)
         }
         router.get("/v1/checkpoints") { request, _ in
@@ -23,13 +26,20 @@ extension CustosAPI {
             let limit = try params.limit(default: 100, maximum: 10_000)
             let list = try await publisher.store.checkpoints(limit: limit)
             try await self.recorder.record(
-                key: key, what: "GET " + request.uri.description, resource: "checkpoints")
+                key: key,
+                what: "GET " + request.uri.description,
+                resource: "checkpoints"
+            )
             self.metrics.reads.increment()
-            return Response.json(.object(JSONObject([
-                ("origin", .string(publisher.origin)),
-                ("verifier_key", .string(publisher.verifierKey)),
-                ("checkpoints", .array(list.map { Self.json($0, origin: publisher.origin) })),
-            ])))
+            return Response.json(
+                .object(
+                    JSONObject([
+                        ("origin", .string(publisher.origin)),
+                        ("verifier_key", .string(publisher.verifierKey)),
+                        ("checkpoints", .array(list.map { Self.json($0, origin: publisher.origin) })),
+                    ])
+                )
+            )
         }
         router.get("/v1/proofs/inclusion") { request, _ in
             let key = try await self.authenticator.authenticate(request, scope: .read)
@@ -46,7 +56,10 @@ extension CustosAPI {
             let proof = try await TileProofs(store: publisher.store).inclusion(index: seq, size: size)
             let leaf = try await publisher.store.ledgerRecords(seqs: [Int64(seq)])[Int64(seq)]
             try await self.recorder.record(
-                key: key, what: "GET " + request.uri.description, resource: "proofs/inclusion")
+                key: key,
+                what: "GET " + request.uri.description,
+                resource: "proofs/inclusion"
+            )
             self.metrics.reads.increment()
             var o = JSONObject()
             o["seq"] = .integer(Int64(seq))
@@ -69,12 +82,19 @@ extension CustosAPI {
             guard from <= to else { throw Problem.badParameter("from", "must not exceed to (\(to))") }
             let proof = try await TileProofs(store: publisher.store).consistency(oldSize: from, newSize: to)
             try await self.recorder.record(
-                key: key, what: "GET " + request.uri.description, resource: "proofs/consistency")
+                key: key,
+                what: "GET " + request.uri.description,
+                resource: "proofs/consistency"
+            )
             self.metrics.reads.increment()
-            return Response.json(.object(JSONObject([
-                ("from", .integer(Int64(from))), ("to", .integer(Int64(to))),
-                ("hashes", .array(proof.hashes.map { .string($0.base64String) })),
-            ])))
+            return Response.json(
+                .object(
+                    JSONObject([
+                        ("from", .integer(Int64(from))), ("to", .integer(Int64(to))),
+                        ("hashes", .array(proof.hashes.map { .string($0.base64String) })),
+                    ])
+                )
+            )
         }
 
         // The public, read-only C2SP tlog-tiles endpoints.
@@ -84,7 +104,8 @@ extension CustosAPI {
             return Response(
                 status: .ok,
                 headers: [.contentType: "text/plain; charset=utf-8", .cacheControl: "no-cache"],
-                body: .init(byteBuffer: ByteBuffer(string: latest.note)))
+                body: .init(byteBuffer: ByteBuffer(string: latest.note))
+            )
         }
         router.get("/tile/**") { request, _ in
             let publisher = try self.requireLedger()
@@ -96,7 +117,9 @@ extension CustosAPI {
                     let stored = try await publisher.store.entryBundle(index: id.index), stored.width >= id.width
                 else { throw Self.tileNotFound(path) }
                 return Self.tileResponse(
-                    stored.data.prefix(id.width * (LedgerEntry.encodedSize + 2)), full: !id.isPartial)
+                    stored.data.prefix(id.width * (LedgerEntry.encodedSize + 2)),
+                    full: !id.isPartial
+                )
             }
             guard let id = try? TileID(path: path) else { throw Self.tileNotFound(path) }
             guard id.isComplete(inTreeSize: latest.size),
@@ -110,8 +133,11 @@ extension CustosAPI {
     func requireLedger() throws -> CheckpointPublisher {
         guard let ledger else {
             throw Problem(
-                .serviceUnavailable, type: "no-ledger", title: "No ledger",
-                detail: "this server was started without a checkpoint signer")
+                .serviceUnavailable,
+                type: "no-ledger",
+                title: "No ledger",
+                detail: "this server was started without a checkpoint signer"
+            )
         }
         return ledger
     }
@@ -133,13 +159,15 @@ extension CustosAPI {
     }
 
     static func json(_ c: StoredCheckpoint, origin: String) -> JSONValue {
-        .object(JSONObject([
-            ("origin", .string(origin)),
-            ("size", .integer(Int64(c.size))),
-            ("root_hash", .string(c.rootHash.base64String)),
-            ("created", .string(Timestamp(millisecondsSinceEpoch: c.createdMilliseconds).rfc3339)),
-            ("note", .string(c.note)),
-        ]))
+        .object(
+            JSONObject([
+                ("origin", .string(origin)),
+                ("size", .integer(Int64(c.size))),
+                ("root_hash", .string(c.rootHash.base64String)),
+                ("created", .string(Timestamp(millisecondsSinceEpoch: c.createdMilliseconds).rfc3339)),
+                ("note", .string(c.note)),
+            ])
+        )
     }
 
     private static func tileNotFound(_ path: String) -> Problem {
@@ -153,6 +181,7 @@ extension CustosAPI {
                 .contentType: "application/octet-stream",
                 .cacheControl: full ? "public, max-age=31536000, immutable" : "no-cache",
             ],
-            body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+            body: .init(byteBuffer: ByteBuffer(bytes: bytes))
+        )
     }
 }

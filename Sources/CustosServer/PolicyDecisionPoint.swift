@@ -1,6 +1,6 @@
+import Crypto
 import CustosCore
 public import CustosPolicy
-import Crypto
 import Foundation
 
 /// The Cedar policies, entities and (optional) schema the decision point answers with, loaded once at startup
@@ -55,10 +55,12 @@ public struct LoadedPolicies: Sendable {
             }
             let problems = Validator(schema: s, mode: .strict).validate(policySet)
             if !problems.isEmpty {
-                throw PolicyLoadError(problems.map { problem in
-                    let at = problem.location.map { "\($0):" } ?? ""
-                    return "\(policyPath):\(at) policy \(problem.policyID): \(problem.reason)"
-                })
+                throw PolicyLoadError(
+                    problems.map { problem in
+                        let at = problem.location.map { "\($0):" } ?? ""
+                        return "\(policyPath):\(at) policy \(problem.policyID): \(problem.reason)"
+                    }
+                )
             }
             schema = s
         }
@@ -72,7 +74,8 @@ public struct LoadedPolicies: Sendable {
             do {
                 json = try JSONParser(maximumDepth: 256).parse(entityBytes)
             } catch {
-                throw PolicyLoadError(["\(entitiesPath):\(error.line):\(error.column): malformed JSON: \(error.reason)"])
+                throw PolicyLoadError(["\(entitiesPath):\(error.line):\(error.column): malformed JSON: \(error.reason)"]
+                )
             }
             do {
                 entities = try CedarJSON.entities(json, schema: schema)
@@ -83,8 +86,12 @@ public struct LoadedPolicies: Sendable {
             entities = (try? CedarJSON.entities(.array([]), schema: schema)) ?? EntityStore([])
         }
         return LoadedPolicies(
-            policies: policySet, entities: entities, schema: schema, policySetSHA256: hex(policyBytes),
-            entitiesSHA256: hex(entityBytes))
+            policies: policySet,
+            entities: entities,
+            schema: schema,
+            policySetSHA256: hex(policyBytes),
+            entitiesSHA256: hex(entityBytes)
+        )
     }
 
     private static func read(_ path: String) throws(PolicyLoadError) -> Data {

@@ -19,8 +19,12 @@ public struct Problem: Error, HTTPResponseError, Sendable {
 
     /// Creates a problem.
     public init(
-        _ status: HTTPResponse.Status, type: String, title: String, detail: String,
-        extensions: JSONObject = JSONObject(), headers: HTTPFields = [:]
+        _ status: HTTPResponse.Status,
+        type: String,
+        title: String,
+        detail: String,
+        extensions: JSONObject = JSONObject(),
+        headers: HTTPFields = [:]
     ) {
         self.status = status
         self.type = type
@@ -45,8 +49,10 @@ public struct Problem: Error, HTTPResponseError, Sendable {
         var headers = self.headers
         headers[.contentType] = "application/problem+json"
         return Response(
-            status: status, headers: headers,
-            body: .init(byteBuffer: ByteBuffer(bytes: CanonicalJSON.encode(document))))
+            status: status,
+            headers: headers,
+            body: .init(byteBuffer: ByteBuffer(bytes: CanonicalJSON.encode(document)))
+        )
     }
 }
 
@@ -54,10 +60,14 @@ extension Problem {
     /// 400 for a query or path parameter that is malformed.
     static func badParameter(_ name: String, _ reason: String) -> Problem {
         Problem(
-            .badRequest, type: "invalid-parameter", title: "Invalid parameter", detail: "\(name): \(reason)",
+            .badRequest,
+            type: "invalid-parameter",
+            title: "Invalid parameter",
+            detail: "\(name): \(reason)",
             extensions: JSONObject([
                 ("errors", .array([.object(JSONObject([("path", .string(name)), ("reason", .string(reason))]))]))
-            ]))
+            ])
+        )
     }
 
     /// 400 for an invalid batch, listing each issue.
@@ -70,25 +80,37 @@ extension Problem {
             return .object(o)
         }
         return Problem(
-            .badRequest, type: "invalid-events", title: "Invalid events", detail: error.summary,
+            .badRequest,
+            type: "invalid-events",
+            title: "Invalid events",
+            detail: error.summary,
             extensions: JSONObject([
                 ("errors", .array(list)), ("invalid_events", .integer(Int64(error.invalidEvents))),
                 ("omitted_errors", .integer(Int64(error.omittedIssues))),
-            ]))
+            ])
+        )
     }
 
     /// 503 when the ingest queue is full.
     static func overloaded(_ detail: String) -> Problem {
         Problem(
-            .serviceUnavailable, type: "overloaded", title: "Overloaded", detail: detail + "; retry later",
-            headers: [.retryAfter: "1"])
+            .serviceUnavailable,
+            type: "overloaded",
+            title: "Overloaded",
+            detail: detail + "; retry later",
+            headers: [.retryAfter: "1"]
+        )
     }
 
     /// 401 without valid credentials.
     static func unauthorized(_ detail: String) -> Problem {
         Problem(
-            .unauthorized, type: "unauthorized", title: "Unauthorized", detail: detail,
-            headers: [.wwwAuthenticate: "Bearer realm=\"custos\""])
+            .unauthorized,
+            type: "unauthorized",
+            title: "Unauthorized",
+            detail: detail,
+            headers: [.wwwAuthenticate: "Bearer realm=\"custos\""]
+        )
     }
 
     /// 403 when the key lacks a scope.

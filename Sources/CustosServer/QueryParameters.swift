@@ -62,7 +62,9 @@ public struct QueryParameters: Sendable {
     /// `cursor`, as returned by a previous page.
     public func cursor() throws(Problem) -> PageCursor? {
         guard let v = try string("cursor") else { return nil }
-        guard let c = PageCursor(v) else { throw Problem.badParameter("cursor", "is not a cursor from a previous page") }
+        guard let c = PageCursor(v) else {
+            throw Problem.badParameter("cursor", "is not a cursor from a previous page")
+        }
         return c
     }
 
@@ -81,10 +83,19 @@ public struct QueryParameters: Sendable {
             order = o
         }
         return EventQuery(
-            actor: try string("actor"), session: try string("session"), action: try string("action"),
-            outcome: outcome, dataset: try string("dataset"), resource: try string("resource"),
-            subject: try string("subject"), app: try string("app"), range: try range(), cursor: try cursor(),
-            limit: try limit(default: 100, maximum: 1000), order: order)
+            actor: try string("actor"),
+            session: try string("session"),
+            action: try string("action"),
+            outcome: outcome,
+            dataset: try string("dataset"),
+            resource: try string("resource"),
+            subject: try string("subject"),
+            app: try string("app"),
+            range: try range(),
+            cursor: try cursor(),
+            limit: try limit(default: 100, maximum: 1000),
+            order: order
+        )
     }
 
     /// `format`: json (default) or csv.

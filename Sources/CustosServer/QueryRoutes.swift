@@ -19,9 +19,17 @@ extension CustosAPI {
             try await self.recordRead(key, request, resource: "events", subjects: query.subject.map { [$0] } ?? [])
             if format == .csv {
                 return Response(
-                    status: .ok, headers: [.contentType: "text/csv; charset=utf-8"],
-                    body: .init(byteBuffer: ByteBuffer(string: ResultEncoding.csv(
-                        header: ResultEncoding.eventColumns, rows: page.events.map(ResultEncoding.cells)))))
+                    status: .ok,
+                    headers: [.contentType: "text/csv; charset=utf-8"],
+                    body: .init(
+                        byteBuffer: ByteBuffer(
+                            string: ResultEncoding.csv(
+                                header: ResultEncoding.eventColumns,
+                                rows: page.events.map(ResultEncoding.cells)
+                            )
+                        )
+                    )
+                )
             }
             if let publisher { return Response.json(try await self.jsonWithProofs(page, publisher: publisher)) }
             return Response.json(ResultEncoding.json(page))
@@ -33,8 +41,12 @@ extension CustosAPI {
             try params.checkKnown(["from", "to", "cursor", "limit"])
             let page = try await self.store.timeline(
                 TimelineQuery(
-                    actor: actor, range: try params.range(), cursor: try params.cursor(),
-                    limit: try params.limit(default: 50, maximum: 1000)))
+                    actor: actor,
+                    range: try params.range(),
+                    cursor: try params.cursor(),
+                    limit: try params.limit(default: 50, maximum: 1000)
+                )
+            )
             try await self.recordRead(key, request, resource: "actors/\(actor)/timeline")
             return Response.json(ResultEncoding.json(page, actor: actor))
         }
@@ -44,7 +56,10 @@ extension CustosAPI {
             let params = try Self.parameters(request)
             try params.checkKnown(["cursor", "limit"])
             let query = SessionQuery(
-                session: session, cursor: try params.cursor(), limit: try params.limit(default: 500, maximum: 5000))
+                session: session,
+                cursor: try params.cursor(),
+                limit: try params.limit(default: 500, maximum: 5000)
+            )
             guard let report = try await self.store.session(query) else {
                 throw Problem.notFound("no events carry session id \"\(session)\"")
             }
@@ -58,7 +73,11 @@ extension CustosAPI {
             try params.checkKnown(["from", "to", "limit"])
             let report = try await self.store.datasetAccess(
                 DatasetAccessQuery(
-                    dataset: dataset, range: try params.range(), limit: try params.limit(default: 1000, maximum: 100_000)))
+                    dataset: dataset,
+                    range: try params.range(),
+                    limit: try params.limit(default: 1000, maximum: 100_000)
+                )
+            )
             try await self.recordRead(key, request, resource: "datasets/\(dataset)/access")
             return Response.json(ResultEncoding.json(report))
         }
@@ -69,8 +88,12 @@ extension CustosAPI {
             try params.checkKnown(["from", "to", "cursor", "limit"])
             let page = try await self.store.subjectAccess(
                 SubjectAccessQuery(
-                    subject: subject, range: try params.range(), cursor: try params.cursor(),
-                    limit: try params.limit(default: 100, maximum: 1000)))
+                    subject: subject,
+                    range: try params.range(),
+                    cursor: try params.cursor(),
+                    limit: try params.limit(default: 100, maximum: 1000)
+                )
+            )
             try await self.recordRead(key, request, resource: "subjects/\(subject)/access", subjects: [subject])
             var doc = ResultEncoding.json(page)
             if case .object(var o) = doc {
@@ -82,10 +105,17 @@ extension CustosAPI {
     }
 
     private func recordRead(
-        _ key: APIKeyRecord, _ request: Request, resource: String, subjects: [String] = []
+        _ key: APIKeyRecord,
+        _ request: Request,
+        resource: String,
+        subjects: [String] = []
     ) async throws {
         try await recorder.record(
-            key: key, what: "GET " + request.uri.description, resource: resource, subjects: subjects)
+            key: key,
+            what: "GET " + request.uri.description,
+            resource: resource,
+            subjects: subjects
+        )
         metrics.reads.increment()
     }
 

@@ -23,8 +23,11 @@ public struct ReadRecorder: Sendable {
         if case .invalid(let issues) = EventValidator(allowsReservedActions: true).validate(event.jsonValue) {
             let issue = issues.first.map { "\($0.path): \($0.reason)" } ?? "invalid"
             throw Problem(
-                .badRequest, type: "invalid-parameter", title: "Invalid parameter",
-                detail: "the request cannot be recorded as asked (\(issue)), so it is not answered")
+                .badRequest,
+                type: "invalid-parameter",
+                title: "Invalid parameter",
+                detail: "the request cannot be recorded as asked (\(issue)), so it is not answered"
+            )
         }
         do {
             _ = try await pipeline.submit([event])

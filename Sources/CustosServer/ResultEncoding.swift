@@ -20,8 +20,12 @@ public enum ResultEncoding {
                 ("end", .string(s.end.rfc3339)), ("events", .integer(s.events)), ("rows", .integer(s.rows)),
                 ("bytes", .integer(s.bytes)), ("denied", .integer(s.denied)),
                 ("datasets", .array(s.datasets.map { .string($0) })),
-                ("actions", .object(JSONObject(s.actions.sorted { $0.key < $1.key }.map { ($0.key, .integer($0.value)) }))),
-            ]))
+                (
+                    "actions",
+                    .object(JSONObject(s.actions.sorted { $0.key < $1.key }.map { ($0.key, .integer($0.value)) }))
+                ),
+            ])
+        )
     }
 
     /// A timeline page: `{"actor", "sessions": [...], "next_cursor"}`.
@@ -30,7 +34,8 @@ public enum ResultEncoding {
             JSONObject([
                 ("actor", .string(actor)), ("sessions", .array(page.sessions.map(json))),
                 ("next_cursor", page.nextCursor.map { .string($0.description) } ?? .null),
-            ]))
+            ])
+        )
     }
 
     /// A session report: `{"session", "summaries": [...], "events": [...], "next_cursor"}`.
@@ -40,7 +45,8 @@ public enum ResultEncoding {
                 ("session", .string(session)), ("summaries", .array(r.summaries.map(json))),
                 ("events", .array(r.page.events.map(\.jsonValue))),
                 ("next_cursor", r.page.nextCursor.map { .string($0.description) } ?? .null),
-            ]))
+            ])
+        )
     }
 
     /// A dataset report: `{"dataset", "actors": [...], "total_actors"}`.
@@ -48,15 +54,24 @@ public enum ResultEncoding {
         .object(
             JSONObject([
                 ("dataset", .string(r.dataset)),
-                ("actors", .array(r.actors.map { a in
-                    .object(JSONObject([
-                        ("actor", .string(a.actor)), ("events", .integer(a.events)), ("rows", .integer(a.rows)),
-                        ("bytes", .integer(a.bytes)), ("first", .string(a.first.rfc3339)),
-                        ("last", .string(a.last.rfc3339)),
-                    ]))
-                })),
+                (
+                    "actors",
+                    .array(
+                        r.actors.map { a in
+                            .object(
+                                JSONObject([
+                                    ("actor", .string(a.actor)), ("events", .integer(a.events)),
+                                    ("rows", .integer(a.rows)),
+                                    ("bytes", .integer(a.bytes)), ("first", .string(a.first.rfc3339)),
+                                    ("last", .string(a.last.rfc3339)),
+                                ])
+                            )
+                        }
+                    )
+                ),
                 ("total_actors", .integer(Int64(r.totalActors))),
-            ]))
+            ])
+        )
     }
 
     /// The columns of events in CSV and table output.

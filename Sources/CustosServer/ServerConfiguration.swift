@@ -27,8 +27,10 @@ public struct ServerConfiguration: Sendable, Hashable {
     public init() {}
 
     /// The fields a config file may set.
-    public static let fields = ["host", "port", "data", "queue_capacity", "max_body_bytes", "log_level", "origin",
-        "checkpoint_interval_seconds", "checkpoint_entries"]
+    public static let fields = [
+        "host", "port", "data", "queue_capacity", "max_body_bytes", "log_level", "origin",
+        "checkpoint_interval_seconds", "checkpoint_entries",
+    ]
 
     /// Reads a JSON config file; unknown fields and bad values are errors naming the field.
     public static func load(path: String) throws -> ServerConfiguration {
@@ -55,7 +57,10 @@ public struct ServerConfiguration: Sendable, Hashable {
             func integer(_ range: ClosedRange<Int64>) throws -> Int {
                 guard case .integer(let i) = v, range.contains(i) else {
                     throw ConfigurationError(
-                        path: path, field: k, reason: "must be a whole number from \(range.lowerBound) to \(range.upperBound)")
+                        path: path,
+                        field: k,
+                        reason: "must be a whole number from \(range.lowerBound) to \(range.upperBound)"
+                    )
                 }
                 return Int(i)
             }
@@ -69,18 +74,28 @@ public struct ServerConfiguration: Sendable, Hashable {
                 c.origin = try string()
                 guard !c.origin.unicodeScalars.contains(where: { $0.value < 0x21 || $0 == "+" }) else {
                     throw ConfigurationError(
-                        path: path, field: k, reason: "must not contain spaces, + or control characters")
+                        path: path,
+                        field: k,
+                        reason: "must not contain spaces, + or control characters"
+                    )
                 }
             case "checkpoint_interval_seconds": c.checkpointIntervalSeconds = try integer(1...86_400)
             case "checkpoint_entries": c.checkpointEntries = try integer(1...100_000_000)
             case "log_level":
                 c.logLevel = try string()
                 guard ["trace", "debug", "info", "notice", "warning", "error", "critical"].contains(c.logLevel) else {
-                    throw ConfigurationError(path: path, field: k, reason: "must be one of trace, debug, info, notice, warning, error, critical")
+                    throw ConfigurationError(
+                        path: path,
+                        field: k,
+                        reason: "must be one of trace, debug, info, notice, warning, error, critical"
+                    )
                 }
             default:
                 throw ConfigurationError(
-                    path: path, field: k, reason: "unknown field (expected one of: \(fields.joined(separator: ", ")))")
+                    path: path,
+                    field: k,
+                    reason: "unknown field (expected one of: \(fields.joined(separator: ", ")))"
+                )
             }
         }
         return c

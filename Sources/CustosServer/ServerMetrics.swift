@@ -19,23 +19,36 @@ public final class ServerMetrics: Sendable {
     public init() {
         ingested = registry.makeCounter(name: "custos_events_ingested_total", help: "Events newly stored.")
         duplicates = registry.makeCounter(
-            name: "custos_events_duplicate_total", help: "Events acknowledged as idempotent retries.")
+            name: "custos_events_duplicate_total",
+            help: "Events acknowledged as idempotent retries."
+        )
         rejected = registry.makeCounter(
-            name: "custos_events_rejected_total", help: "Events in batches refused as invalid or conflicting.")
+            name: "custos_events_rejected_total",
+            help: "Events in batches refused as invalid or conflicting."
+        )
         overloaded = registry.makeCounter(
-            name: "custos_ingest_overloaded_total", help: "Ingest requests refused with 503 because the queue was full.")
+            name: "custos_ingest_overloaded_total",
+            help: "Ingest requests refused with 503 because the queue was full."
+        )
         reads = registry.makeCounter(name: "custos_reads_recorded_total", help: "Reads of audit data recorded.")
         batchSize = registry.makeValueHistogram(
-            name: "custos_ingest_batch_events", buckets: [1, 10, 100, 1000, 5000, 10000],
-            help: "Events per ingest request.")
+            name: "custos_ingest_batch_events",
+            buckets: [1, 10, 100, 1000, 5000, 10000],
+            help: "Events per ingest request."
+        )
         commitEvents = registry.makeValueHistogram(
-            name: "custos_commit_events", buckets: [1, 10, 100, 1000, 5000, 20000],
-            help: "Events per group commit.")
+            name: "custos_commit_events",
+            buckets: [1, 10, 100, 1000, 5000, 20000],
+            help: "Events per group commit."
+        )
         commitSeconds = registry.makeDurationHistogram(
             name: "custos_commit_seconds",
-            buckets: [.milliseconds(1), .milliseconds(2), .milliseconds(5), .milliseconds(10), .milliseconds(25),
-                .milliseconds(50), .milliseconds(100), .milliseconds(250), .seconds(1)],
-            help: "Time to make one group commit durable.")
+            buckets: [
+                .milliseconds(1), .milliseconds(2), .milliseconds(5), .milliseconds(10), .milliseconds(25),
+                .milliseconds(50), .milliseconds(100), .milliseconds(250), .seconds(1),
+            ],
+            help: "Time to make one group commit durable."
+        )
         queueDepth = registry.makeGauge(name: "custos_ingest_queue_events", help: "Events waiting for a commit.")
     }
 

@@ -40,7 +40,8 @@ struct ServeCommand: AsyncParsableCommand {
         let key = try CustosServerRunner.signer(dataDirectory: c.dataDirectory, origin: c.origin)
         printFlushed(
             (key.created ? "Created the checkpoint signing key in \(dataDirectory)/keys. " : "")
-                + "Verifier key: \(key.signer.verifier.verifierKey)")
+                + "Verifier key: \(key.signer.verifier.verifierKey)"
+        )
         do {
             try await CustosServerRunner.run(c, store: store, signer: key.signer) { url in
                 printFlushed("Custos is listening on \(url) (data: \(dataDirectory))")

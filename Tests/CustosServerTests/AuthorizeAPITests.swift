@@ -1,7 +1,7 @@
 import Crypto
 import CustosCore
-import CustosServer
 import CustosSQLite
+import CustosServer
 import CustosStore
 import CustosTestKit
 import Foundation
@@ -33,11 +33,16 @@ struct AuthorizeAPITests {
     }
 
     static func ask(
-        _ client: some TestClientProtocol, key: String, _ body: String,
+        _ client: some TestClientProtocol,
+        key: String,
+        _ body: String,
         _ check: @escaping @Sendable (TestResponse) throws -> Void
     ) async throws {
         try await client.execute(
-            uri: "/v1/authorize", method: .post, headers: TestServer.headers(key), body: ByteBuffer(string: body)
+            uri: "/v1/authorize",
+            method: .post,
+            headers: TestServer.headers(key),
+            body: ByteBuffer(string: body)
         ) { try check($0) }
     }
 
@@ -45,7 +50,8 @@ struct AuthorizeAPITests {
         let server = try await Self.server()
         try await server.application.test(.router) { client in
             try await Self.ask(
-                client, key: server.ingestKey,
+                client,
+                key: server.ingestKey,
                 #"{"principal": {"type": "User", "id": "alice"}, "action": "Action::\"view\"", "#
                     + #""resource": {"__entity": {"type": "Case", "id": "c1"}}, "context": {"ip": "10.0.0.1"}, "app": "casebook"}"#
             ) { r in
@@ -57,7 +63,8 @@ struct AuthorizeAPITests {
                 #expect(o["decision_id"]?.stringValue?.hasPrefix("dec-") == true)
             }
             try await Self.ask(
-                client, key: server.adminKey,
+                client,
+                key: server.adminKey,
                 #"{"principal": "User::\"bob\"", "action": "Action::\"view\"", "resource": "Case::\"c1\"", "app": "casebook"}"#
             ) { r in
                 #expect(r.status == .ok)
@@ -65,7 +72,8 @@ struct AuthorizeAPITests {
                 #expect(r.json.objectValue?["reasons"] == .array([.string("deny-suspended")]))
             }
             try await Self.ask(
-                client, key: server.ingestKey,
+                client,
+                key: server.ingestKey,
                 #"{"principal": "User::\"alice\"", "action": "Action::\"export\"", "resource": "Case::\"c1\"", "app": "casebook"}"#
             ) { r in
                 #expect(r.status == .ok)
@@ -85,12 +93,14 @@ struct AuthorizeAPITests {
         let decisionID = Box<String?>(nil)
         try await server.application.test(.router) { client in
             try await Self.ask(
-                client, key: server.ingestKey,
+                client,
+                key: server.ingestKey,
                 #"{"principal": "User::\"alice\"", "action": "Action::\"view\"", "resource": "Case::\"c1\"", "#
                     + #""context": {"purpose": "case 7"}, "app": "casebook"}"#
             ) { r in decisionID.set(r.json.objectValue?["decision_id"]?.stringValue) }
             try await Self.ask(
-                client, key: server.ingestKey,
+                client,
+                key: server.ingestKey,
                 #"{"principal": "User::\"bob\"", "action": "Action::\"view\"", "resource": "Case::\"c1\"", "app": "casebook"}"#
             ) { r in #expect(r.status == .ok) }
         }
@@ -123,10 +133,22 @@ struct AuthorizeAPITests {
             (#"{"principal": "User::\"alice\"", "action": "Action::\"view\"", "resource": "Case::\"c1\""}"#, "app"),
             (#"{"action": "Action::\"view\"", "resource": "Case::\"c1\"", "app": "x"}"#, "principal"),
             (#"{"principal": 3, "action": "Action::\"view\"", "resource": "Case::\"c1\"", "app": "x"}"#, "principal"),
-            (#"{"principal": "User::\"alice\"", "action": "Action::\"view\"", "resource": "Case::\"c1\"", "app": "x", "colour": 1}"#, "colour"),
-            (#"{"principal": "User::\"alice\"", "action": "Action::\"view\"", "resource": "Case::\"c1\"", "app": "x", "context": 5}"#, "context"),
-            (#"{"principal": "User::\"\"", "action": "Action::\"view\"", "resource": "Case::\"c1\"", "app": "x"}"#, "principal"),
-            (#"{"principal": "User::\"alice\"", "action": "Action::\"view\"", "resource": "Case::\"c1\"", "app": ""}"#, "app"),
+            (
+                #"{"principal": "User::\"alice\"", "action": "Action::\"view\"", "resource": "Case::\"c1\"", "app": "x", "colour": 1}"#,
+                "colour"
+            ),
+            (
+                #"{"principal": "User::\"alice\"", "action": "Action::\"view\"", "resource": "Case::\"c1\"", "app": "x", "context": 5}"#,
+                "context"
+            ),
+            (
+                #"{"principal": "User::\"\"", "action": "Action::\"view\"", "resource": "Case::\"c1\"", "app": "x"}"#,
+                "principal"
+            ),
+            (
+                #"{"principal": "User::\"alice\"", "action": "Action::\"view\"", "resource": "Case::\"c1\"", "app": ""}"#,
+                "app"
+            ),
         ]
         try await server.application.test(.router) { client in
             for (body, field) in cases {
@@ -143,10 +165,14 @@ struct AuthorizeAPITests {
 
     @Test func needsAnIngestOrAdminKey() async throws {
         let server = try await Self.server()
-        let body = #"{"principal": "User::\"alice\"", "action": "Action::\"view\"", "resource": "Case::\"c1\"", "app": "x"}"#
+        let body =
+            #"{"principal": "User::\"alice\"", "action": "Action::\"view\"", "resource": "Case::\"c1\"", "app": "x"}"#
         try await server.application.test(.router) { client in
             try await client.execute(
-                uri: "/v1/authorize", method: .post, headers: TestServer.headers(nil), body: ByteBuffer(string: body)
+                uri: "/v1/authorize",
+                method: .post,
+                headers: TestServer.headers(nil),
+                body: ByteBuffer(string: body)
             ) { #expect($0.status == .unauthorized) }
             try await Self.ask(client, key: server.readKey, body) { #expect($0.status == .forbidden) }
         }
@@ -154,7 +180,8 @@ struct AuthorizeAPITests {
 
     @Test func failsClosedWithoutAPolicy() async throws {
         let server = try await TestServer()
-        let body = #"{"principal": "User::\"alice\"", "action": "Action::\"view\"", "resource": "Case::\"c1\"", "app": "x"}"#
+        let body =
+            #"{"principal": "User::\"alice\"", "action": "Action::\"view\"", "resource": "Case::\"c1\"", "app": "x"}"#
         try await server.application.test(.router) { client in
             try await Self.ask(client, key: server.ingestKey, body) { r in
                 #expect(r.status == .serviceUnavailable)
@@ -169,7 +196,8 @@ struct AuthorizeAPITests {
         let server = try await TestServer(files: ["policies.cedar": Self.policies, "entities.json": Self.entities]) {
             FailingStore(inner: $0)
         }
-        let body = #"{"principal": "User::\"alice\"", "action": "Action::\"view\"", "resource": "Case::\"c1\"", "app": "x"}"#
+        let body =
+            #"{"principal": "User::\"alice\"", "action": "Action::\"view\"", "resource": "Case::\"c1\"", "app": "x"}"#
         try await server.application.test(.router) { client in
             try await Self.ask(client, key: server.ingestKey, body) { r in
                 #expect(r.status == .serviceUnavailable)
@@ -192,7 +220,8 @@ struct AuthorizeAPITests {
             files: ["policies.cedar": policies, "entities.json": Self.entities, "schema.cedarschema": Self.schema])
         try await server.application.test(.router) { client in
             try await Self.ask(
-                client, key: server.ingestKey,
+                client,
+                key: server.ingestKey,
                 #"{"principal": "User::\"alice\"", "action": "Action::\"view\"", "resource": "Case::\"c1\"", "#
                     + #""context": {"purpose": "case 7"}, "app": "casebook"}"#
             ) { r in
@@ -200,12 +229,14 @@ struct AuthorizeAPITests {
                 #expect(r.json.objectValue?["decision"] == .string("allow"))
             }
             try await Self.ask(
-                client, key: server.ingestKey,
+                client,
+                key: server.ingestKey,
                 #"{"principal": "Case::\"c1\"", "action": "Action::\"view\"", "resource": "Case::\"c1\"", "#
                     + #""context": {"purpose": "case 7"}, "app": "casebook"}"#
             ) { r in #expect(r.status == .badRequest) }
             try await Self.ask(
-                client, key: server.ingestKey,
+                client,
+                key: server.ingestKey,
                 #"{"principal": "User::\"alice\"", "action": "Action::\"view\"", "resource": "Case::\"c1\"", "#
                     + #""context": {"purpose": 7}, "app": "casebook"}"#
             ) { r in

@@ -1,7 +1,7 @@
 import CustosCore
 import CustosLedger
-import CustosServer
 import CustosSQLite
+import CustosServer
 import CustosStore
 import CustosTestKit
 import Foundation
@@ -24,8 +24,13 @@ struct CheckpointPublisherTests {
         let signer = try Ed25519NoteSigner.generate(keyName: "custos.test/log")
         let clock = TestClock()
         let publisher = CheckpointPublisher(
-            store: store, signer: signer, origin: "custos.test/log", intervalSeconds: 5, entries: 100,
-            clock: { clock.read })
+            store: store,
+            signer: signer,
+            origin: "custos.test/log",
+            intervalSeconds: 5,
+            entries: 100,
+            clock: { clock.read }
+        )
         let received = clock.read
         // The first checkpoint is due at once, even for the empty tree.
         #expect(try await publisher.publishIfDue()?.size == 0)
@@ -44,7 +49,11 @@ struct CheckpointPublisherTests {
         let all = try await store.checkpoints(limit: 10)
         #expect(all.map(\.size) == [111, 110, 10, 0])
         for c in all {
-            let opened = try Checkpoint.open(Array(c.note.utf8), origin: "custos.test/log", verifiers: [signer.verifier])
+            let opened = try Checkpoint.open(
+                Array(c.note.utf8),
+                origin: "custos.test/log",
+                verifiers: [signer.verifier]
+            )
             #expect(opened.checkpoint.size == c.size && opened.checkpoint.rootHash == c.rootHash)
         }
     }

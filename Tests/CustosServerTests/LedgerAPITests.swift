@@ -1,7 +1,7 @@
 import CustosCore
 import CustosLedger
-import CustosServer
 import CustosSQLite
+import CustosServer
 import CustosStore
 import Foundation
 import Hummingbird
@@ -13,12 +13,18 @@ struct LedgerAPITests {
     /// Ingests `count` events through the API.
     static func admin(_ server: TestServer) -> HTTPFields { TestServer.headers(server.adminKey) }
 
-    static func ingest(_ client: some TestClientProtocol, _ server: TestServer, count: Int, from: Int = 0)
+    static func ingest(
+        _ client: some TestClientProtocol,
+        _ server: TestServer,
+        count: Int,
+        from: Int = 0
+    )
         async throws
     {
         let body = (from..<from + count).map { eventJSON(id: "l-\($0)") }.joined(separator: "\n")
         try await client.execute(
-            uri: "/v1/events", method: .post,
+            uri: "/v1/events",
+            method: .post,
             headers: TestServer.headers(server.ingestKey, contentType: "application/x-ndjson"),
             body: ByteBuffer(string: body)
         ) { #expect($0.status == .ok) }
@@ -41,7 +47,10 @@ struct LedgerAPITests {
                 #expect(r.status == .ok)
                 #expect(r.headers[.contentType] == "text/plain; charset=utf-8")
                 let opened = try Checkpoint.open(
-                    Array(buffer: r.body), origin: TestServer.origin, verifiers: [server.signer.verifier])
+                    Array(buffer: r.body),
+                    origin: TestServer.origin,
+                    verifiers: [server.signer.verifier]
+                )
                 #expect(opened.checkpoint.size == 300)
                 // The POST itself was recorded after the checkpoint was signed, as event 300.
                 let records = try await server.store.ledgerRecords(seqs: Array(0..<300))
@@ -115,7 +124,9 @@ struct LedgerAPITests {
             }
             let (size, root) = try #require(latest)
             try await client.execute(
-                uri: "/v1/proofs/inclusion?seq=17", method: .get, headers: TestServer.headers(server.readKey)
+                uri: "/v1/proofs/inclusion?seq=17",
+                method: .get,
+                headers: TestServer.headers(server.readKey)
             ) { r in
                 #expect(r.status == .ok)
                 let o = try #require(r.json.objectValue)
@@ -125,7 +136,8 @@ struct LedgerAPITests {
             }
             let (oldSize, oldRoot) = try #require(old)
             try await client.execute(
-                uri: "/v1/proofs/consistency?from=\(oldSize)&to=\(size)", method: .get,
+                uri: "/v1/proofs/consistency?from=\(oldSize)&to=\(size)",
+                method: .get,
                 headers: TestServer.headers(server.readKey)
             ) { r in
                 #expect(r.status == .ok)
@@ -136,7 +148,9 @@ struct LedgerAPITests {
                     .verify(oldRoot: oldRoot, newRoot: root)
             }
             try await client.execute(
-                uri: "/v1/proofs/inclusion?seq=\(size)", method: .get, headers: TestServer.headers(server.readKey)
+                uri: "/v1/proofs/inclusion?seq=\(size)",
+                method: .get,
+                headers: TestServer.headers(server.readKey)
             ) { #expect($0.status == .badRequest) }
             let page = try await server.store.events(EventQuery(action: "custos.read", limit: 100))
             #expect(page.events.contains { $0.event.resource?.id == "proofs/inclusion" })
@@ -154,7 +168,8 @@ extension LedgerAPITests {
                 #expect($0.status == .created)
             }
             try await client.execute(
-                uri: "/v1/events?proofs=true&limit=5&app=casebook", method: .get,
+                uri: "/v1/events?proofs=true&limit=5&app=casebook",
+                method: .get,
                 headers: TestServer.headers(server.readKey)
             ) { r in
                 #expect(r.status == .ok)
@@ -171,8 +186,10 @@ extension LedgerAPITests {
                     let claims = try (ledger["disclosure"]?.arrayValue ?? []).map { c in
                         let c = c.objectValue!
                         return try SaltedClaim(
-                            salt: Data(base64Encoded: c["salt"]!.stringValue!)!, name: c["name"]!.stringValue!,
-                            value: Array(c["value"]!.stringValue!.utf8))
+                            salt: Data(base64Encoded: c["salt"]!.stringValue!)!,
+                            name: c["name"]!.stringValue!,
+                            value: Array(c["value"]!.stringValue!.utf8)
+                        )
                     }
                     // The disclosed values are the event's own fields.
                     #expect(claims.contains { $0.name == "action" && $0.value == Array(#""view""#.utf8) })
@@ -188,10 +205,14 @@ extension LedgerAPITests {
                 }
             }
             try await client.execute(
-                uri: "/v1/events?proofs=true&format=csv", method: .get, headers: TestServer.headers(server.readKey)
+                uri: "/v1/events?proofs=true&format=csv",
+                method: .get,
+                headers: TestServer.headers(server.readKey)
             ) { #expect($0.status == .badRequest) }
             try await client.execute(
-                uri: "/v1/events?proofs=yes", method: .get, headers: TestServer.headers(server.readKey)
+                uri: "/v1/events?proofs=yes",
+                method: .get,
+                headers: TestServer.headers(server.readKey)
             ) { #expect($0.status == .badRequest) }
         }
     }

@@ -1,7 +1,7 @@
 import CustosCore
 import CustosLedger
-import CustosServer
 import CustosSQLite
+import CustosServer
 import CustosStore
 import CustosTestKit
 import Foundation
@@ -36,7 +36,12 @@ struct TestServer {
         self.store = sqlite
         signer = try Ed25519NoteSigner.generate(keyName: Self.origin)
         let publisher = CheckpointPublisher(
-            store: sqlite, signer: signer, origin: Self.origin, intervalSeconds: 3600, entries: 1_000_000)
+            store: sqlite,
+            signer: signer,
+            origin: Self.origin,
+            intervalSeconds: 3600,
+            entries: 1_000_000
+        )
         api = CustosAPI(store: wrap(sqlite), queueCapacity: queueCapacity, ledger: publisher, policies: policies)
         let now = CustosAPI.systemClock()
         func make(_ name: String, _ scopes: Set<APIScope>) async throws -> String {
