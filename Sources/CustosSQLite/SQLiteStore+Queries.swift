@@ -16,33 +16,17 @@ extension SQLiteStore {
                 conditions.append("s.subject_h = ?")
                 arguments.append(StableHash.of(s))
             }
-            if let v = query.actor {
-                conditions.append("e.actor_h = ?")
-                arguments.append(StableHash.of(v))
-            }
-            if let v = query.session {
-                conditions.append("e.session_h = ?")
-                arguments.append(StableHash.of(v))
-            }
-            if let v = query.action {
-                conditions.append("e.action_h = ?")
-                arguments.append(StableHash.of(v))
-            }
-            if let v = query.outcome {
-                conditions.append("e.outcome = ?")
-                arguments.append(OutcomeCode.of(v))
-            }
-            if let v = query.dataset {
-                conditions.append("e.dataset_h = ?")
-                arguments.append(StableHash.of(v))
-            }
-            if let v = query.resource {
-                conditions.append("e.resource_h = ?")
-                arguments.append(StableHash.of(v))
-            }
-            if let v = query.app {
-                conditions.append("e.app_h = ?")
-                arguments.append(StableHash.of(v))
+            // Each text filter matches its integer-hashed column; the outcome its code.
+            let filters: [(column: String, value: Int64?)] = [
+                ("e.actor_h", query.actor.map(StableHash.of)), ("e.session_h", query.session.map(StableHash.of)),
+                ("e.action_h", query.action.map(StableHash.of)),
+                ("e.outcome", query.outcome.map { Int64(OutcomeCode.of($0)) }),
+                ("e.dataset_h", query.dataset.map(StableHash.of)), ("e.resource_h", query.resource.map(StableHash.of)),
+                ("e.app_h", query.app.map(StableHash.of)),
+            ]
+            for case let (column, value?) in filters {
+                conditions.append("\(column) = ?")
+                arguments.append(value)
             }
             Self.addRange(query.range, column: "e.time", &conditions, &arguments)
             let seqColumn = query.subject == nil ? "e.seq" : "s.seq"
