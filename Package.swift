@@ -12,7 +12,7 @@ let package = Package(
     products: [
         .executable(name: "custos", targets: ["custos"]),
         .library(name: "CustosCore", targets: ["CustosCore"]),
-                .library(name: "CustosLedger", targets: ["CustosLedger"]),
+        .library(name: "CustosLedger", targets: ["CustosLedger"]),
         .library(name: "CustosDetect", targets: ["CustosDetect"]),
         .library(name: "CustosPolicy", targets: ["CustosPolicy"]),
         .library(name: "CustosStore", targets: ["CustosStore"]),
@@ -28,6 +28,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.0"),
         .package(url: "https://github.com/apple/swift-crypto.git", "3.12.0"..<"5.0.0"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.0.0"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
     ],
     targets: [
         // Pure logic: no I/O.
@@ -67,6 +68,7 @@ let package = Package(
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
             resources: [.copy("Resources/openapi.json")],
             swiftSettings: swiftSettings
