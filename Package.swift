@@ -63,6 +63,7 @@ let package = Package(
             name: "CustosServer",
             dependencies: [
                 "CustosCore", "CustosStore", "CustosSQLite", "CustosLedger", "CustosPolicy",
+                "CustosDetect",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -120,6 +121,7 @@ let package = Package(
             name: "CustosServerTests",
             dependencies: [
                 "CustosServer", "CustosTestKit", "CustosLedger",
+                "CustosDetect",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],

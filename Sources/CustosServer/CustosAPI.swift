@@ -26,6 +26,10 @@ public final class CustosAPI: Sendable {
     /// The Cedar policies of the decision point; nil answers `/v1/authorize` with 503 (fail closed).
     public let policies: LoadedPolicies?
     let clock: @Sendable () -> Timestamp
+    /// The alerts, findings and suppressions of the detection service; nil answers the alert routes with 503.
+    public let alerts: AlertAccess?
+    /// Signalled after every ingest commit (wakes the detection service).
+    public let commits: CommitSignal
 
     /// Creates the API over a store that keeps events and keys.
     public init(
@@ -34,8 +38,12 @@ public final class CustosAPI: Sendable {
         maximumBodyBytes: Int = 32 << 20,
         clock: @escaping @Sendable () -> Timestamp = CustosAPI.systemClock,
         ledger: CheckpointPublisher? = nil,
-        policies: LoadedPolicies? = nil
+        policies: LoadedPolicies? = nil,
+        alerts: AlertAccess? = nil
     ) {
+        self.alerts = alerts
+        let commits = CommitSignal()
+        self.commits = commits
         self.policies = policies
         self.clock = clock
         let metrics = ServerMetrics()
@@ -48,7 +56,10 @@ public final class CustosAPI: Sendable {
             store: store,
             capacity: queueCapacity,
             clock: clock,
-            observe: { metrics.observe($0) }
+            observe: {
+                metrics.observe($0)
+                commits.signal()
+            }
         )
         authenticator = Authenticator(keys: store, clock: clock)
         recorder = ReadRecorder(pipeline: pipeline, clock: clock)
@@ -98,6 +109,7 @@ public final class CustosAPI: Sendable {
         addQueryRoutes(to: router)
         addLedgerRoutes(to: router)
         addAuthorizeRoutes(to: router)
+        addAlertRoutes(to: router)
         return router
     }
 }
@@ -121,6 +133,7 @@ struct ProblemMiddleware: RouterMiddleware {
             case .invalidQuery:
                 throw Problem(.badRequest, type: "invalid-parameter", title: "Invalid parameter", detail: e.message)
             case .notFound: throw Problem.notFound(e.message)
+            case .conflict: throw Problem(.conflict, type: "conflict", title: "Conflict", detail: e.message)
             default:
                 context.logger.error("store error", metadata: ["code": "\(e.code)"])
                 throw Problem(

@@ -1,6 +1,7 @@
 import CustosCore
 public import CustosLedger
 import CustosSQLite
+import CustosStore
 import Foundation
 import Hummingbird
 import Logging
@@ -26,7 +27,8 @@ public enum CustosServerRunner {
         _ configuration: ServerConfiguration,
         store: SQLiteStore,
         signer: Ed25519NoteSigner,
-        onStarted: @escaping @Sendable (String) async -> Void = { _ in }
+        onStarted: @escaping @Sendable (String) async -> Void = { _ in },
+        onAlertChange: @escaping @Sendable (AlertChange) async -> Void = { _ in }
     ) async throws {
         var logger = Logger(label: "custos")
         logger.logLevel = Logger.Level(rawValue: configuration.logLevel) ?? .info
@@ -42,13 +44,24 @@ public enum CustosServerRunner {
             logger.warning("no policies.cedar in the data directory: POST /v1/authorize answers 503")
         }
         try await publisher.publishIfDue()
+        let pseudonymizer = try Pseudonymizer.loadOrCreate(dataDirectory: configuration.dataDirectory)
         let api = CustosAPI(
             store: store,
             queueCapacity: configuration.queueCapacity,
             maximumBodyBytes: configuration.maximumBodyBytes,
             ledger: publisher,
-            policies: policies
+            policies: policies,
+            alerts: AlertAccess(store: store, pseudonymizer: pseudonymizer, onAlertChange: onAlertChange)
         )
+        let detection = DetectionWiring.start(
+            configuration,
+            store: store,
+            pseudonymizer: pseudonymizer,
+            signal: api.commits,
+            logger: logger,
+            onAlertChange: onAlertChange
+        )
+        defer { detection?.cancel() }
         let app = Application(
             router: api.router(),
             configuration: .init(
@@ -69,6 +82,7 @@ public enum CustosServerRunner {
         defer { signing.cancel() }
         try await app.runService()
         signing.cancel()
+        detection?.cancel()
         _ = try? await publisher.publishIfGrown()
         try? store.checkpoint()
     }

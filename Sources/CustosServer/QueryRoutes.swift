@@ -104,7 +104,7 @@ extension CustosAPI {
         }
     }
 
-    private func recordRead(
+    func recordRead(
         _ key: APIKeyRecord,
         _ request: Request,
         resource: String,

@@ -22,14 +22,23 @@ public struct ServerConfiguration: Sendable, Hashable {
     public var checkpointIntervalSeconds = 5
     /// The most new entries before a checkpoint is signed ahead of the interval.
     public var checkpointEntries = 10_000
+    /// The Sigma rules directory of the detection service (nil: `DATA/rules`); no directory, no detection.
+    public var rulesDirectory: String?
+    /// How late (in event time) an event may arrive and still join its correlation window, in seconds.
+    public var allowedLatenessSeconds = 60
 
     /// The defaults.
     public init() {}
 
+    /// The rules directory in force: the configured one, else `DATA/rules`.
+    public var effectiveRulesDirectory: String {
+        rulesDirectory ?? (dataDirectory as NSString).appendingPathComponent("rules")
+    }
+
     /// The fields a config file may set.
     public static let fields = [
         "host", "port", "data", "queue_capacity", "max_body_bytes", "log_level", "origin",
-        "checkpoint_interval_seconds", "checkpoint_entries",
+        "checkpoint_interval_seconds", "checkpoint_entries", "rules_directory", "allowed_lateness_seconds",
     ]
 
     /// Reads a JSON config file; unknown fields and bad values are errors naming the field.
@@ -81,6 +90,8 @@ public struct ServerConfiguration: Sendable, Hashable {
                 }
             case "checkpoint_interval_seconds": c.checkpointIntervalSeconds = try integer(1...86_400)
             case "checkpoint_entries": c.checkpointEntries = try integer(1...100_000_000)
+            case "rules_directory": c.rulesDirectory = try string()
+            case "allowed_lateness_seconds": c.allowedLatenessSeconds = try integer(0...604_800)
             case "log_level":
                 c.logLevel = try string()
                 guard ["trace", "debug", "info", "notice", "warning", "error", "critical"].contains(c.logLevel) else {

@@ -8,6 +8,8 @@ public enum APIScope: String, Sendable, Hashable, CaseIterable, Comparable {
     case read
     /// Manage keys and configuration.
     case admin
+    /// Read and triage alerts, findings and suppressions (docs/alerts.md).
+    case triage
 
     public static func < (a: APIScope, b: APIScope) -> Bool { a.rawValue < b.rawValue }
 }

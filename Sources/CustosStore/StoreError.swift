@@ -3,7 +3,7 @@ public struct StoreError: Error, Sendable, Hashable, CustomStringConvertible {
     /// What went wrong, as a comparable code.
     public struct Code: Sendable, Hashable, CustomStringConvertible {
         private enum Base: String, Sendable, Hashable {
-            case overloaded, invalidQuery, corrupt, unavailable, notFound
+            case overloaded, invalidQuery, corrupt, unavailable, notFound, conflict
         }
         private let base: Base
         private init(_ base: Base) { self.base = base }
@@ -18,6 +18,8 @@ public struct StoreError: Error, Sendable, Hashable, CustomStringConvertible {
         public static let unavailable = Code(.unavailable)
         /// The thing asked for does not exist.
         public static let notFound = Code(.notFound)
+        /// The thing's current state does not allow the change (an alert already resolved).
+        public static let conflict = Code(.conflict)
 
         public var description: String { base.rawValue }
     }

@@ -32,6 +32,9 @@ struct DemoCommand: AsyncParsableCommand {
     @Option(name: .long, help: "The simulation's seed.")
     var seed: UInt64 = 7
 
+    @Option(name: .long, help: "The rule pack copied into DATA/rules when it has none (the repository's rules/).")
+    var rules: String = "rules"
+
     func run() async throws {
         let local = try LocalStore(directory: data)
         let simulation = AgencySimulation(config: SimulationConfig(officers: officers, days: days, seed: seed))
@@ -74,10 +77,11 @@ struct DemoCommand: AsyncParsableCommand {
         } else {
             printError("Using the events already in \(data) (delete the directory to simulate anew).")
         }
+        DemoDetectionFiles.install(data: data, rules: rules)
         let issued = APIKeyToken.issue(
             name: "demo",
             owner: "demo-overseer",
-            scopes: [.read, .ingest, .admin],
+            scopes: [.read, .ingest, .admin, .triage],
             now: CustosAPI.systemClock()
         )
         try await local.store.insertKey(issued.record)
@@ -85,7 +89,7 @@ struct DemoCommand: AsyncParsableCommand {
             action: "custos.key-create",
             resourceType: "custos.key",
             resourceID: issued.record.id,
-            query: "name=demo owner=demo-overseer scopes=admin,ingest,read"
+            query: "name=demo owner=demo-overseer scopes=admin,ingest,read,triage"
         )
 
         let misuse = labels.first { !$0.benign }
@@ -111,6 +115,7 @@ struct DemoCommand: AsyncParsableCommand {
                   swift run custos query timeline \(actor) --server \(url)
                   swift run custos query dataset persons --server \(url)
                   swift run custos query subject person:1 --server \(url)
+                  swift run custos alerts list --server \(url)   # live detection over the rule pack
                   curl -H "Authorization: Bearer $CUSTOS_API_KEY" '\(url)/v1/events?action=export&limit=5'
                   swift run custos verify --data \(data)          # recompute the ledger, check every checkpoint
                   swift run custos eval --sim \(data)/simulation  # the rule pack against the injected misuse

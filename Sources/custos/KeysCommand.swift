@@ -35,11 +35,11 @@ struct KeysCommand: AsyncParsableCommand {
             var scopes = Set<APIScope>()
             for s in scope {
                 guard let v = APIScope(rawValue: s) else {
-                    throw ValidationError("--scope: '\(s)' is not one of ingest, read, admin")
+                    throw ValidationError("--scope: '\(s)' is not one of ingest, read, admin, triage")
                 }
                 scopes.insert(v)
             }
-            if scopes.isEmpty { throw ValidationError("--scope: give at least one of ingest, read, admin") }
+            if scopes.isEmpty { throw ValidationError("--scope: give at least one of ingest, read, admin, triage") }
             // The owner becomes the actor of every read made with the key, so it must be a valid actor id.
             let probe = AccessEvent(time: .minimum, actor: Actor(id: owner), action: "custos.read", app: "custos")
             if case .invalid(let issues) = EventValidator(allowsReservedActions: true).validate(probe.jsonValue),

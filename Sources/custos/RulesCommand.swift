@@ -34,10 +34,22 @@ struct RulesTestCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Reference data (Cedar entities JSON) for enrichment.")
     var reference: String?
 
+    @Flag(name: .long, help: "Leave the correlation windows still open at the end unclosed, as a live server does.")
+    var open = false
+
+    @Option(name: .long, help: "Allowed lateness of correlation windows in seconds (default 60, as the server).")
+    var latenessSeconds: Int64 = 60
+
     func run() async throws {
         let ruleSet = try RulePack.load(directory: rules)
         let enrichment = try reference.map(RulePack.loadReference)
-        let findings = try RulePack.run(ruleSet, eventsPath: events, reference: enrichment)
+        let findings = try RulePack.run(
+            ruleSet,
+            eventsPath: events,
+            reference: enrichment,
+            finish: !open,
+            latenessMilliseconds: latenessSeconds * 1000
+        )
         var out: [UInt8] = []
         for finding in findings {
             CanonicalJSON.write(finding.jsonValue, into: &out)
@@ -48,31 +60,6 @@ struct RulesTestCommand: AsyncParsableCommand {
             }
         }
         FileHandle.standardOutput.write(Data(out))
-    }
-}
-
-/// A finding as the CLI reports it.
-struct ReportedFinding {
-    var rule: String
-    var title: String
-    var actor: String
-    var timeMilliseconds: Int64
-    var severity: String
-    var explanation: String
-    var evidence: [String]
-
-    var jsonValue: JSONValue {
-        .object(
-            JSONObject([
-                ("rule", .string(rule)),
-                ("title", .string(title)),
-                ("actor", .string(actor)),
-                ("time", .string(Timestamp(millisecondsSinceEpoch: timeMilliseconds).rfc3339)),
-                ("severity", .string(severity)),
-                ("explanation", .string(explanation)),
-                ("evidence", .array(evidence.map { .string($0) })),
-            ])
-        )
     }
 }
 
@@ -120,12 +107,19 @@ enum RulePack {
     static func run(
         _ ruleSet: RuleSet,
         eventsPath: String,
-        reference: ReferenceEnrichment?
+        reference: ReferenceEnrichment?,
+        finish: Bool = true,
+        latenessMilliseconds: Int64 = 60_000
     ) throws
         -> [ReportedFinding]
     {
         var engine: DetectionEngine
-        do { engine = try DetectionEngine(ruleSet: ruleSet) } catch {
+        do {
+            engine = try DetectionEngine(
+                ruleSet: ruleSet,
+                configuration: CorrelationEngine.Configuration(allowedLatenessMilliseconds: latenessMilliseconds)
+            )
+        } catch {
             printError(error.description)
             throw ExitCode(2)
         }
@@ -135,17 +129,12 @@ enum RulePack {
         var actorsByIndex: [Int64: String] = [:]
         var position: Int64 = 0
         func report(_ finding: Finding, actor fallback: String?) {
-            let groupActor = finding.group.first { $0.field == "actor.id" }?.value
-            let evidenceActor = finding.evidence.first.flatMap { actorsByIndex[$0.index] }
             reported.append(
                 ReportedFinding(
-                    rule: finding.rule,
-                    title: finding.title,
-                    actor: groupActor ?? fallback ?? evidenceActor ?? "",
-                    timeMilliseconds: finding.windowEndMilliseconds,
-                    severity: finding.level ?? "medium",
-                    explanation: finding.explanation,
-                    evidence: finding.evidence.map { $0.id ?? idsByIndex[$0.index] ?? "#\($0.index)" }
+                    finding,
+                    matchActor: fallback,
+                    evidenceActor: { actorsByIndex[$0.index] },
+                    evidenceID: { idsByIndex[$0.index] }
                 )
             )
         }
@@ -179,7 +168,9 @@ enum RulePack {
                 position += 1
             }
         }
-        for finding in engine.finish() { report(finding, actor: nil) }
+        if finish {
+            for finding in engine.finish() { report(finding, actor: nil) }
+        }
         return reported
     }
 }

@@ -42,6 +42,11 @@ def test_document_covers_every_route():
         ("GET", "/v1/proofs/consistency"), ("GET", "/checkpoint"), ("GET", "/tile/{L}/{N}"),
         ("GET", "/tile/{L}/{N}.p/{W}"), ("GET", "/tile/entries/{N}"), ("GET", "/tile/entries/{N}.p/{W}"),
         ("POST", "/v1/authorize"),
+        ("GET", "/v1/alerts"), ("GET", "/v1/alerts/{id}"), ("POST", "/v1/alerts/{id}/assign"),
+        ("POST", "/v1/alerts/{id}/comment"), ("POST", "/v1/alerts/{id}/acknowledge"),
+        ("POST", "/v1/alerts/{id}/resolve"), ("POST", "/v1/alerts/{id}/reopen"), ("POST", "/v1/alerts/{id}/reveal"),
+        ("GET", "/v1/findings"), ("GET", "/v1/suppressions"), ("POST", "/v1/suppressions"),
+        ("DELETE", "/v1/suppressions/{id}"),
     }
     public = {p for p, item in doc["paths"].items() if item.get("get", {}).get("security") == []}
     assert public == {"/health", "/openapi.json", "/checkpoint", "/tile/{L}/{N}", "/tile/{L}/{N}.p/{W}",
