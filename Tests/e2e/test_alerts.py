@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
 import time
 from collections import Counter
 from pathlib import Path
@@ -14,7 +15,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from conftest import REPO_ROOT, Server, auth, create_key, run_cli
+from conftest import CUSTOS_BIN, REPO_ROOT, Server, auth, create_key, run_cli
 
 RULES = REPO_ROOT / "rules"
 
@@ -134,10 +135,23 @@ def test_kill9_mid_stream_restart_matches_offline_back_test(tmp_path, simulation
     data.mkdir()
     keys = prepare(data, simulation)
     server = server_factory(data)
-    ingest(server, keys["ingest"], simulation)
-    time.sleep(0.5)
-    server.kill9()  # detection is still working through the stream
+    # kill -9 while events are being ingested and detected; then restart and ingest the whole file again (the
+    # events already stored are idempotent duplicates).
+    loader = subprocess.Popen([CUSTOS_BIN, "ingest", str(simulation / "events.ndjson"), "--server", server.url,
+                               "--key", keys["ingest"], "--batch", "200", "--parallel", "1"],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        r = server.get("/v1/findings", keys["triage"], params={"limit": "10"})
+        if r.status_code == 200 and r.json()["findings"]:
+            break
+        time.sleep(0.05)
+    server.kill9()
+    loader.wait(timeout=60)
     server = server_factory(data)
+    stored_before = len(server.all_events(keys["read"]))
+    assert stored_before < 5000, "the kill came after the whole stream was stored"
+    ingest(server, keys["ingest"], simulation)
     live = settle(server, keys["triage"])
     counts = Counter(key_of(f) for f in live)
     assert not [k for k, n in counts.items() if n > 1], "duplicate findings after the restart"
