@@ -63,6 +63,7 @@ let package = Package(
             name: "CustosServer",
             dependencies: [
                 "CustosCore", "CustosStore", "CustosSQLite", "CustosLedger", "CustosPolicy",
+                "CustosDetect",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),

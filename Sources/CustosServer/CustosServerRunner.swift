@@ -42,12 +42,20 @@ public enum CustosServerRunner {
             logger.warning("no policies.cedar in the data directory: POST /v1/authorize answers 503")
         }
         try await publisher.publishIfDue()
+        var webhookLogger = logger
+        webhookLogger[metadataKey: "component"] = "webhooks"
+        let webhooks = WebhookNotifier(endpoints: configuration.webhooks, outbox: store, logger: webhookLogger)
         let api = CustosAPI(
             store: store,
             queueCapacity: configuration.queueCapacity,
             maximumBodyBytes: configuration.maximumBodyBytes,
             ledger: publisher,
-            policies: policies
+            policies: policies,
+            webhooks: webhooks,
+            backtest: BacktestSettings(
+                maximumEvents: configuration.backtestMaximumEvents,
+                reference: try ReferenceFile.load(dataDirectory: configuration.dataDirectory)
+            )
         )
         let app = Application(
             router: api.router(),
@@ -67,8 +75,12 @@ public enum CustosServerRunner {
         )
         let signing = Task { await publisher.run() }
         defer { signing.cancel() }
+        let sending = Task { await webhooks.run() }
+        defer { sending.cancel() }
         try await app.runService()
         signing.cancel()
+        sending.cancel()
+        await sending.value
         _ = try? await publisher.publishIfGrown()
         try? store.checkpoint()
     }

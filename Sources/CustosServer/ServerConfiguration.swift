@@ -22,6 +22,10 @@ public struct ServerConfiguration: Sendable, Hashable {
     public var checkpointIntervalSeconds = 5
     /// The most new entries before a checkpoint is signed ahead of the interval.
     public var checkpointEntries = 10_000
+    /// The webhook endpoints notifications are delivered to (docs/notifications.md).
+    public var webhooks: [WebhookEndpoint] = []
+    /// The most events one rule back-test replays (docs/rules.md).
+    public var backtestMaximumEvents = 1_000_000
 
     /// The defaults.
     public init() {}
@@ -30,6 +34,7 @@ public struct ServerConfiguration: Sendable, Hashable {
     public static let fields = [
         "host", "port", "data", "queue_capacity", "max_body_bytes", "log_level", "origin",
         "checkpoint_interval_seconds", "checkpoint_entries",
+        "webhooks", "backtest_max_events",
     ]
 
     /// Reads a JSON config file; unknown fields and bad values are errors naming the field.
@@ -81,6 +86,8 @@ public struct ServerConfiguration: Sendable, Hashable {
                 }
             case "checkpoint_interval_seconds": c.checkpointIntervalSeconds = try integer(1...86_400)
             case "checkpoint_entries": c.checkpointEntries = try integer(1...100_000_000)
+            case "webhooks": c.webhooks = try WebhookEndpoint.list(from: v, configPath: path)
+            case "backtest_max_events": c.backtestMaximumEvents = try integer(1...100_000_000)
             case "log_level":
                 c.logLevel = try string()
                 guard ["trace", "debug", "info", "notice", "warning", "error", "critical"].contains(c.logLevel) else {

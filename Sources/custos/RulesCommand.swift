@@ -8,7 +8,7 @@ struct RulesCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rules",
         abstract: "Check and back-test Sigma rule packs (docs/rules.md).",
-        subcommands: [RulesTestCommand.self]
+        subcommands: [RulesTestCommand.self, RulesBacktestCommand.self]
     )
 }
 
@@ -48,31 +48,6 @@ struct RulesTestCommand: AsyncParsableCommand {
             }
         }
         FileHandle.standardOutput.write(Data(out))
-    }
-}
-
-/// A finding as the CLI reports it.
-struct ReportedFinding {
-    var rule: String
-    var title: String
-    var actor: String
-    var timeMilliseconds: Int64
-    var severity: String
-    var explanation: String
-    var evidence: [String]
-
-    var jsonValue: JSONValue {
-        .object(
-            JSONObject([
-                ("rule", .string(rule)),
-                ("title", .string(title)),
-                ("actor", .string(actor)),
-                ("time", .string(Timestamp(millisecondsSinceEpoch: timeMilliseconds).rfc3339)),
-                ("severity", .string(severity)),
-                ("explanation", .string(explanation)),
-                ("evidence", .array(evidence.map { .string($0) })),
-            ])
-        )
     }
 }
 
@@ -131,24 +106,8 @@ enum RulePack {
         }
         var reader = try NDJSONReader(path: eventsPath)
         var reported: [ReportedFinding] = []
-        var idsByIndex: [Int64: String] = [:]
-        var actorsByIndex: [Int64: String] = [:]
+        var reporter = FindingReporter()
         var position: Int64 = 0
-        func report(_ finding: Finding, actor fallback: String?) {
-            let groupActor = finding.group.first { $0.field == "actor.id" }?.value
-            let evidenceActor = finding.evidence.first.flatMap { actorsByIndex[$0.index] }
-            reported.append(
-                ReportedFinding(
-                    rule: finding.rule,
-                    title: finding.title,
-                    actor: groupActor ?? fallback ?? evidenceActor ?? "",
-                    timeMilliseconds: finding.windowEndMilliseconds,
-                    severity: finding.level ?? "medium",
-                    explanation: finding.explanation,
-                    evidence: finding.evidence.map { $0.id ?? idsByIndex[$0.index] ?? "#\($0.index)" }
-                )
-            )
-        }
         let parser = JSONParser()
         while let chunk = try reader.next(lines: 4096) {
             var lineNumber = chunk.firstLine
@@ -171,15 +130,12 @@ enum RulePack {
                     id: id,
                     enrichment: reference?.enrichment(for: fields, time: time) ?? JSONObject()
                 )
-                idsByIndex[position] = id
-                actorsByIndex[position] = actor
-                for finding in engine.process(event) {
-                    report(finding, actor: finding.kind == .match ? actor : nil)
-                }
+                reporter.observe(actor: actor, index: position)
+                for finding in engine.process(event) { reported.append(reporter.report(finding, eventActor: actor)) }
                 position += 1
             }
         }
-        for finding in engine.finish() { report(finding, actor: nil) }
+        for finding in engine.finish() { reported.append(reporter.report(finding, eventActor: nil)) }
         return reported
     }
 }

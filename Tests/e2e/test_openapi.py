@@ -42,6 +42,9 @@ def test_document_covers_every_route():
         ("GET", "/v1/proofs/consistency"), ("GET", "/checkpoint"), ("GET", "/tile/{L}/{N}"),
         ("GET", "/tile/{L}/{N}.p/{W}"), ("GET", "/tile/entries/{N}"), ("GET", "/tile/entries/{N}.p/{W}"),
         ("POST", "/v1/authorize"),
+        ("GET", "/v1/webhooks/deliveries"), ("GET", "/v1/webhooks/deliveries/{id}"),
+        ("POST", "/v1/webhooks/deliveries/{id}/retry"), ("POST", "/v1/webhooks/test"),
+        ("POST", "/v1/rules/backtest"),
     }
     public = {p for p, item in doc["paths"].items() if item.get("get", {}).get("security") == []}
     assert public == {"/health", "/openapi.json", "/checkpoint", "/tile/{L}/{N}", "/tile/{L}/{N}.p/{W}",
