@@ -67,6 +67,9 @@ public final class SQLiteStore: Sendable {
         migrator.registerMigration("v3-detection") { db in
             for sql in SQLiteDetectionSchema.statements { try db.execute(sql: sql) }
         }
+        migrator.registerMigration(SQLiteDeliverySchema.migration) { db in
+            for sql in SQLiteDeliverySchema.statements { try db.execute(sql: sql) }
+        }
         try migrator.migrate(pool)
     }
 

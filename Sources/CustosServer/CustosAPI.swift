@@ -4,6 +4,7 @@ import Foundation
 import Hummingbird
 import Logging
 import Prometheus
+import Synchronization
 
 /// Everything the HTTP API needs, built once per server: the store, the sequencer in front of it, authentication,
 /// metrics and the read recorder.
@@ -25,6 +26,11 @@ public final class CustosAPI: Sendable {
     public let ledger: CheckpointPublisher?
     /// The Cedar policies of the decision point; nil answers `/v1/authorize` with 503 (fail closed).
     public let policies: LoadedPolicies?
+    /// The webhook notifier; nil answers the `/v1/webhooks` routes with 503.
+    public let webhooks: WebhookNotifier?
+    /// How rule back-tests run.
+    public let backtest: BacktestSettings
+    let backtestsRunning = Mutex(0)
     let clock: @Sendable () -> Timestamp
     /// The alerts, findings and suppressions of the detection service; nil answers the alert routes with 503.
     public let alerts: AlertAccess?
@@ -39,12 +45,16 @@ public final class CustosAPI: Sendable {
         clock: @escaping @Sendable () -> Timestamp = CustosAPI.systemClock,
         ledger: CheckpointPublisher? = nil,
         policies: LoadedPolicies? = nil,
-        alerts: AlertAccess? = nil
+        alerts: AlertAccess? = nil,
+        webhooks: WebhookNotifier? = nil,
+        backtest: BacktestSettings = BacktestSettings()
     ) {
         self.alerts = alerts
         let commits = CommitSignal()
         self.commits = commits
+        self.backtest = backtest
         self.policies = policies
+        self.webhooks = webhooks
         self.clock = clock
         let metrics = ServerMetrics()
         self.ledger = ledger
@@ -110,6 +120,8 @@ public final class CustosAPI: Sendable {
         addLedgerRoutes(to: router)
         addAuthorizeRoutes(to: router)
         addAlertRoutes(to: router)
+        addWebhookRoutes(to: router)
+        addBacktestRoutes(to: router)
         return router
     }
 }

@@ -45,13 +45,25 @@ public enum CustosServerRunner {
         }
         try await publisher.publishIfDue()
         let pseudonymizer = try Pseudonymizer.loadOrCreate(dataDirectory: configuration.dataDirectory)
+        var webhookLogger = logger
+        webhookLogger[metadataKey: "component"] = "webhooks"
+        let webhooks = WebhookNotifier(endpoints: configuration.webhooks, outbox: store, logger: webhookLogger)
+        let notifyingAlertChange: @Sendable (AlertChange) async -> Void = { change in
+            await onAlertChange(change)
+            await webhooks.notifyAlertChange(change, logger: webhookLogger)
+        }
         let api = CustosAPI(
             store: store,
             queueCapacity: configuration.queueCapacity,
             maximumBodyBytes: configuration.maximumBodyBytes,
             ledger: publisher,
             policies: policies,
-            alerts: AlertAccess(store: store, pseudonymizer: pseudonymizer, onAlertChange: onAlertChange)
+            alerts: AlertAccess(store: store, pseudonymizer: pseudonymizer, onAlertChange: notifyingAlertChange),
+            webhooks: webhooks,
+            backtest: BacktestSettings(
+                maximumEvents: configuration.backtestMaximumEvents,
+                reference: try ReferenceFile.load(dataDirectory: configuration.dataDirectory)
+            )
         )
         let detection = DetectionWiring.start(
             configuration,
@@ -59,7 +71,7 @@ public enum CustosServerRunner {
             pseudonymizer: pseudonymizer,
             signal: api.commits,
             logger: logger,
-            onAlertChange: onAlertChange
+            onAlertChange: notifyingAlertChange
         )
         defer { detection?.cancel() }
         let app = Application(
@@ -80,9 +92,13 @@ public enum CustosServerRunner {
         )
         let signing = Task { await publisher.run() }
         defer { signing.cancel() }
+        let sending = Task { await webhooks.run() }
+        defer { sending.cancel() }
         try await app.runService()
         signing.cancel()
         detection?.cancel()
+        sending.cancel()
+        await sending.value
         _ = try? await publisher.publishIfGrown()
         try? store.checkpoint()
     }

@@ -26,6 +26,10 @@ public struct ServerConfiguration: Sendable, Hashable {
     public var rulesDirectory: String?
     /// How late (in event time) an event may arrive and still join its correlation window, in seconds.
     public var allowedLatenessSeconds = 60
+    /// The webhook endpoints notifications are delivered to (docs/notifications.md).
+    public var webhooks: [WebhookEndpoint] = []
+    /// The most events one rule back-test replays (docs/rules.md).
+    public var backtestMaximumEvents = 1_000_000
 
     /// The defaults.
     public init() {}
@@ -39,6 +43,7 @@ public struct ServerConfiguration: Sendable, Hashable {
     public static let fields = [
         "host", "port", "data", "queue_capacity", "max_body_bytes", "log_level", "origin",
         "checkpoint_interval_seconds", "checkpoint_entries", "rules_directory", "allowed_lateness_seconds",
+        "webhooks", "backtest_max_events",
     ]
 
     /// Reads a JSON config file; unknown fields and bad values are errors naming the field.
@@ -92,6 +97,8 @@ public struct ServerConfiguration: Sendable, Hashable {
             case "checkpoint_entries": c.checkpointEntries = try integer(1...100_000_000)
             case "rules_directory": c.rulesDirectory = try string()
             case "allowed_lateness_seconds": c.allowedLatenessSeconds = try integer(0...604_800)
+            case "webhooks": c.webhooks = try WebhookEndpoint.list(from: v, configPath: path)
+            case "backtest_max_events": c.backtestMaximumEvents = try integer(1...100_000_000)
             case "log_level":
                 c.logLevel = try string()
                 guard ["trace", "debug", "info", "notice", "warning", "error", "critical"].contains(c.logLevel) else {

@@ -8,7 +8,7 @@ struct RulesCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rules",
         abstract: "Check and back-test Sigma rule packs (docs/rules.md).",
-        subcommands: [RulesTestCommand.self]
+        subcommands: [RulesTestCommand.self, RulesBacktestCommand.self]
     )
 }
 
@@ -125,19 +125,8 @@ enum RulePack {
         }
         var reader = try NDJSONReader(path: eventsPath)
         var reported: [ReportedFinding] = []
-        var idsByIndex: [Int64: String] = [:]
-        var actorsByIndex: [Int64: String] = [:]
+        var reporter = FindingReporter()
         var position: Int64 = 0
-        func report(_ finding: Finding, actor fallback: String?) {
-            reported.append(
-                ReportedFinding(
-                    finding,
-                    matchActor: fallback,
-                    evidenceActor: { actorsByIndex[$0.index] },
-                    evidenceID: { idsByIndex[$0.index] }
-                )
-            )
-        }
         let parser = JSONParser()
         while let chunk = try reader.next(lines: 4096) {
             var lineNumber = chunk.firstLine
@@ -160,16 +149,13 @@ enum RulePack {
                     id: id,
                     enrichment: reference?.enrichment(for: fields, time: time) ?? JSONObject()
                 )
-                idsByIndex[position] = id
-                actorsByIndex[position] = actor
-                for finding in engine.process(event) {
-                    report(finding, actor: finding.kind == .match ? actor : nil)
-                }
+                reporter.observe(actor: actor, index: position)
+                for finding in engine.process(event) { reported.append(reporter.report(finding, eventActor: actor)) }
                 position += 1
             }
         }
         if finish {
-            for finding in engine.finish() { report(finding, actor: nil) }
+            for finding in engine.finish() { reported.append(reporter.report(finding, eventActor: nil)) }
         }
         return reported
     }

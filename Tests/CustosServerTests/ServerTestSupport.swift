@@ -16,6 +16,8 @@ struct TestServer {
     let readKey: String
     let adminKey: String
     let signer: Ed25519NoteSigner
+    /// The webhook notifier, when the test gave endpoints (not running: the test runs it if it needs deliveries).
+    let notifier: WebhookNotifier?
     static let origin = "custos.test/log"
 
     /// - Parameters:
@@ -25,7 +27,9 @@ struct TestServer {
     init(
         queueCapacity: Int = 100_000,
         files: [String: String] = [:],
-        wrap: (SQLiteStore) -> any EventStore & KeyStore = { $0 }
+        wrap: (SQLiteStore) -> any EventStore & KeyStore = { $0 },
+        webhooks: [WebhookEndpoint]? = nil,
+        backtest: BacktestSettings = BacktestSettings()
     ) async throws {
         let dir = try TemporaryDirectory()
         for (name, text) in files {
@@ -42,7 +46,15 @@ struct TestServer {
             intervalSeconds: 3600,
             entries: 1_000_000
         )
-        api = CustosAPI(store: wrap(sqlite), queueCapacity: queueCapacity, ledger: publisher, policies: policies)
+        notifier = webhooks.map { WebhookNotifier(endpoints: $0, outbox: sqlite, jitter: { 1 }) }
+        api = CustosAPI(
+            store: wrap(sqlite),
+            queueCapacity: queueCapacity,
+            ledger: publisher,
+            policies: policies,
+            webhooks: notifier,
+            backtest: backtest
+        )
         let now = CustosAPI.systemClock()
         func make(_ name: String, _ scopes: Set<APIScope>) async throws -> String {
             let k = APIKeyToken.issue(name: name, owner: "\(name)-owner", scopes: scopes, now: now)

@@ -47,6 +47,9 @@ def test_document_covers_every_route():
         ("POST", "/v1/alerts/{id}/resolve"), ("POST", "/v1/alerts/{id}/reopen"), ("POST", "/v1/alerts/{id}/reveal"),
         ("GET", "/v1/findings"), ("GET", "/v1/suppressions"), ("POST", "/v1/suppressions"),
         ("DELETE", "/v1/suppressions/{id}"),
+        ("GET", "/v1/webhooks/deliveries"), ("GET", "/v1/webhooks/deliveries/{id}"),
+        ("POST", "/v1/webhooks/deliveries/{id}/retry"), ("POST", "/v1/webhooks/test"),
+        ("POST", "/v1/rules/backtest"),
     }
     public = {p for p, item in doc["paths"].items() if item.get("get", {}).get("security") == []}
     assert public == {"/health", "/openapi.json", "/checkpoint", "/tile/{L}/{N}", "/tile/{L}/{N}.p/{W}",
