@@ -48,7 +48,7 @@ public enum CustosServerRunner {
         var webhookLogger = logger
         webhookLogger[metadataKey: "component"] = "webhooks"
         let webhooks = WebhookNotifier(endpoints: configuration.webhooks, outbox: store, logger: webhookLogger)
-        let notifyingAlertChange: @Sendable (AlertChange) async -> Void = { change in
+        let notifyingAlertChange: @Sendable (AlertChange) async -> Void = { [webhookLogger] change in
             await onAlertChange(change)
             await webhooks.notifyAlertChange(change, logger: webhookLogger)
         }
