@@ -7,8 +7,8 @@ extension CustosAPI {
     /// The largest triage request body, in bytes.
     static let maximumTriageBodyBytes = 64 << 10
 
-    /// The longest a suppression may last.
-    static let maximumSuppressionMilliseconds: Int64 = 90 * 86_400_000
+    /// The longest a suppression may last, in hours (90 days).
+    static let maximumSuppressionHours: Int64 = 90 * 24
 
     func addAlertRoutes(to router: Router<CustosRequestContext>) {
         router.get("/v1/alerts") { request, _ in
@@ -87,9 +87,10 @@ extension CustosAPI {
             let (key, access) = try await self.alertAccess(request)
             let alert = try await self.existingAlert(context, access)
             let body = try await Self.triageBody(request)
-            guard let reason = body["reason"]?.stringValue, !reason.isEmpty, reason.utf8.count <= 4096 else {
-                throw Problem.badParameter("reason", "is required: a non-empty string of at most 4096 bytes")
+            for name in body.keys where name != "reason" {
+                throw Problem.badParameter(name, "unknown field for reveal (expected reason)")
             }
+            let reason = try Self.text(body, "reason", maximum: 4096)
             try Self.refuseSelf(key, alert.actor, "reveal an alert about yourself")
             try await self.recordTriage(
                 key,
@@ -137,21 +138,21 @@ extension CustosAPI {
         router.post("/v1/suppressions") { request, _ in
             let (key, access) = try await self.alertAccess(request)
             let body = try await Self.triageBody(request)
-            let allowed: Set<String> = ["rule", "actor", "expires", "reason"]
+            let allowed: Set<String> = ["rule", "actor", "hours", "reason"]
             for name in body.keys where !allowed.contains(name) {
-                throw Problem.badParameter(name, "unknown field (expected rule, actor, expires, reason)")
+                throw Problem.badParameter(name, "unknown field (expected rule, actor, hours, reason)")
             }
             let rule = try Self.text(body, "rule", maximum: 256)
             var actor = try Self.text(body, "actor", maximum: 256)
             let reason = try Self.text(body, "reason", maximum: 4096)
-            let expiresText = try Self.text(body, "expires", maximum: 64)
-            guard case .success(let expires) = Timestamp.parse(expiresText) else {
-                throw Problem.badParameter("expires", "must be an RFC 3339 time")
+            guard case .integer(let hours)? = body["hours"], (1...Self.maximumSuppressionHours).contains(hours) else {
+                throw Problem.badParameter(
+                    "hours",
+                    "must be a whole number of hours from 1 to \(Self.maximumSuppressionHours)"
+                )
             }
             let now = self.clock()
-            guard expires > now else { throw Problem.badParameter("expires", "must be in the future") }
-            guard expires.millisecondsSinceEpoch - now.millisecondsSinceEpoch <= Self.maximumSuppressionMilliseconds
-            else { throw Problem.badParameter("expires", "must be at most 90 days ahead") }
+            let expires = Timestamp(millisecondsSinceEpoch: now.millisecondsSinceEpoch + hours * 3_600_000)
             if actor.hasPrefix("p-"), let real = try await access.store.actor(pseudonym: actor) { actor = real }
             try Self.refuseSelf(key, actor, "suppress a rule for yourself")
             try await self.recordTriage(

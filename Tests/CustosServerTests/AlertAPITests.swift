@@ -212,14 +212,13 @@ struct AlertAPITests {
 
     @Test func suppressionsAreOwnedTimeBoxedAndNeverForOneself() async throws {
         let server = try await AlertTestServer()
-        let later = Timestamp(millisecondsSinceEpoch: CustosAPI.systemClock().millisecondsSinceEpoch + 86_400_000)
         try await server.application.test(.router) { client in
             try await client.execute(
                 uri: "/v1/suppressions",
                 method: .post,
                 headers: TestServer.headers(server.officerKey),
                 body: Self.body(
-                    #"{"rule":"test-export","actor":"officer-1","expires":"\#(later.rfc3339)","reason":"x"}"#
+                    #"{"rule":"test-export","actor":"officer-1","hours":24,"reason":"x"}"#
                 )
             ) { #expect($0.status == .forbidden) }
             let pseudonym = DetectionFixtures.pseudonymizer.pseudonym("officer-1")
@@ -228,7 +227,7 @@ struct AlertAPITests {
                 method: .post,
                 headers: TestServer.headers(server.officerKey),
                 body: Self.body(
-                    #"{"rule":"test-export","actor":"\#(pseudonym)","expires":"\#(later.rfc3339)","reason":"x"}"#
+                    #"{"rule":"test-export","actor":"\#(pseudonym)","hours":24,"reason":"x"}"#
                 )
             ) { #expect($0.status == .forbidden) }
             try await client.execute(
@@ -236,7 +235,7 @@ struct AlertAPITests {
                 method: .post,
                 headers: TestServer.headers(server.supervisorKey),
                 body: Self.body(
-                    #"{"rule":"test-export","actor":"officer-1","expires":"2020-01-01T00:00:00Z","reason":"x"}"#
+                    #"{"rule":"test-export","actor":"officer-1","hours":0,"reason":"x"}"#
                 )
             ) { #expect($0.status == .badRequest) }
             try await client.execute(
@@ -244,7 +243,7 @@ struct AlertAPITests {
                 method: .post,
                 headers: TestServer.headers(server.supervisorKey),
                 body: Self.body(
-                    #"{"rule":"test-export","actor":"officer-1","expires":"\#(later.rfc3339)","reason":"known"}"#
+                    #"{"rule":"test-export","actor":"officer-1","hours":24,"reason":"known"}"#
                 )
             ) { r in
                 #expect(r.status == .created)

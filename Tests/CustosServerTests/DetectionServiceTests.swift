@@ -103,6 +103,53 @@ struct DetectionServiceTests {
         #expect(exports.count == 1)  // event 3 only; event 7 came after the export rule was removed
     }
 
+    @Test func overseersEventsMeetTheSameRulesAndListenersHearOfEveryAlertChange() async throws {
+        let rules = try DetectionFixtures.rulesDirectory()
+        let reveal = """
+            title: Reveal
+            id: test-reveal
+            logsource:
+                product: custos
+            detection:
+                sel:
+                    action: custos.alert.reveal
+                condition: sel
+            level: high
+            """
+        try Data(reveal.utf8).write(to: URL(fileURLWithPath: rules + "/reveal.yml"))
+        let store = try SQLiteStore(directory: try TemporaryDirectory().path)
+        var events = DetectionFixtures.events(8)
+        events.append(
+            AccessEvent(
+                time: EventFixtures.baseTime,
+                actor: Actor(id: "supervisor-1", session: "key:k1"),
+                action: "custos.alert.reveal",
+                resource: Resource(type: "custos.alert", id: "1"),
+                app: "custos"
+            )
+        )
+        try await Self.append(store, events[...])
+        let heard = ChangeLog()
+        var configuration = DetectionService.Configuration(rulesDirectory: rules)
+        configuration.allowedLatenessMilliseconds = 0
+        let service = DetectionService(
+            store: store,
+            configuration: configuration,
+            pseudonymizer: DetectionFixtures.pseudonymizer,
+            reference: nil,
+            signal: CommitSignal(),
+            onAlertChange: { change in await heard.add(change) }
+        )
+        try await service.processAvailable()
+        let alerts = try await store.alerts(AlertQuery()).alerts
+        let supervisor = try #require(alerts.first { $0.actor == "supervisor-1" })
+        #expect(supervisor.rules == ["test-reveal"])
+        #expect(supervisor.severity == .high)
+        let changes = await heard.changes
+        #expect(changes.filter { $0.kind == .opened }.count == alerts.count)
+        #expect(Int64(changes.count) == alerts.map(\.findingCount).reduce(0, +))
+    }
+
     @Test func pseudonymsAreStableAndKeyed() {
         let a = Pseudonymizer(secret: Array(repeating: 1, count: 32))
         let b = Pseudonymizer(secret: Array(repeating: 2, count: 32))
@@ -120,4 +167,11 @@ struct DetectionServiceTests {
         let attributes = try FileManager.default.attributesOfItem(atPath: dir.path + "/keys/pseudonym.key")
         #expect((attributes[.posixPermissions] as? NSNumber)?.intValue == 0o600)
     }
+}
+
+/// Collects the alert changes a service reports.
+actor ChangeLog {
+    private(set) var changes: [AlertChange] = []
+
+    func add(_ change: AlertChange) { changes.append(change) }
 }

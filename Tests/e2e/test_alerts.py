@@ -123,8 +123,7 @@ def test_alerts_appear_and_triage_is_recorded(tmp_path, simulation, server_facto
     r = requests.post(f"{server.url}/v1/alerts/{alert['id']}/reopen", headers=auth(own), json={}, timeout=30)
     assert r.status_code == 403 and r.headers["content-type"] == "application/problem+json", r.text
     r = requests.post(f"{server.url}/v1/suppressions", headers=auth(own), timeout=30, json={
-        "rule": detail["findings"][0]["rule"], "actor": alert["actor"], "reason": "mine",
-        "expires": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() + 3600))})
+        "rule": detail["findings"][0]["rule"], "actor": alert["actor"], "reason": "mine", "hours": 1})
     assert r.status_code == 403, r.text
     r = server.get("/v1/events", keys["read"], params={"action": "custos.alert.reopen"})
     assert r.json()["events"] == []

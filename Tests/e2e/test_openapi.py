@@ -9,11 +9,13 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
+import requests
 
-from conftest import OPENAPI_PATH, create_key, make_event
+from conftest import OPENAPI_PATH, REPO_ROOT, auth, create_key, make_event
 
 HERE = Path(__file__).resolve().parent
 MAX_EXAMPLES = os.environ.get("SCHEMATHESIS_MAX_EXAMPLES", "30")
@@ -87,11 +89,27 @@ def test_schemathesis(tmp_path, tmp_data, server_factory):
     fixtures = HERE / "policy_fixtures"
     shutil.copy(fixtures / "agency.cedar", tmp_data / "policies.cedar")
     shutil.copy(fixtures / "agency.entities.json", tmp_data / "entities.json")
+    shutil.copytree(REPO_ROOT / "rules", tmp_data / "rules")
     server = server_factory(tmp_data)
     # Data for the documented examples, so the reads have something to return.
     events = [make_event(actor={"id": "officer-4411", "session": "sess-1"}, subjects=["person:123"], app="casebook")
               for _ in range(5)]
     assert server.post_events(events, admin).status_code == 200
+    # An alert (a broad search) and a suppression, so the alert routes have something to act on (docs/alerts.md).
+    broad = make_event(action="search", rows=5000, query="surname = 'x'",
+                       actor={"id": "officer-77", "session": "s-9", "roles": ["analyst"]})
+    assert server.post_events([broad], admin).status_code == 200
+    for _ in range(100):
+        if len(server.get("/v1/alerts", admin).json()["alerts"]) >= 2:
+            break
+        time.sleep(0.1)
+    # Alert 2 (the broad search) resolved, so that reopen (documented example id 2) has one to reopen.
+    r = requests.post(server.url + "/v1/alerts/2/resolve", headers=auth(admin), timeout=30,
+                      json={"disposition": "benign"})
+    assert r.status_code == 200, r.text
+    r = requests.post(server.url + "/v1/suppressions", headers=auth(admin), timeout=30,
+                      json={"rule": "custos_broad_query", "actor": "officer-77", "hours": 1, "reason": "fixture"})
+    assert r.status_code == 201, r.text
     env = dict(os.environ, SCHEMATHESIS_HOOKS="schemathesis_hooks", NO_COLOR="1",
                PYTHONPATH=str(HERE) + os.pathsep + os.environ.get("PYTHONPATH", ""))
     cmd = schemathesis_command() + [
