@@ -32,6 +32,8 @@ public actor WebhookNotifier {
     private let maximumConcurrentAttempts: Int
     private var client: HTTPClient?
     private var inFlight: Set<String> = []
+    /// Attempts finished so far: a read of the outbox that overlapped one may be stale and is read again.
+    private var finishedAttempts = 0
     private var waiter: CheckedContinuation<Void, Never>?
     private var signalled = false
 
@@ -128,7 +130,10 @@ public actor WebhookNotifier {
             while !Task.isCancelled {
                 var wake: Timestamp?
                 do {
+                    let finished = finishedAttempts
                     let pending = try await outbox.pendingDeliveries(limit: maximumConcurrentAttempts + inFlight.count)
+                    // An attempt that ended during the read may show as due and no longer in flight: read again.
+                    if finishedAttempts != finished { continue }
                     let now = clock()
                     for delivery in pending where !inFlight.contains(delivery.id) {
                         if delivery.nextAttempt > now {
@@ -195,6 +200,7 @@ public actor WebhookNotifier {
     private func attempt(_ delivery: WebhookDelivery) async {
         defer {
             inFlight.remove(delivery.id)
+            finishedAttempts += 1
             signal()
         }
         var updated = delivery

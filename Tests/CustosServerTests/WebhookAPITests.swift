@@ -19,7 +19,7 @@ struct WebhookAPITests {
             name: "siem",
             url: receiver.url,
             secret: Array(Self.secret.utf8),
-            timeoutSeconds: 1,
+            timeoutSeconds: 5,
             maximumAttempts: 2,
             backoffBaseSeconds: 0.05
         )
