@@ -67,8 +67,22 @@ public enum CustosServerRunner {
         )
         let signing = Task { await publisher.run() }
         defer { signing.cancel() }
+        let witnessing =
+            configuration.witnesses.isEmpty
+            ? nil
+            : Task { [logger] in
+                await WitnessSubmitter(
+                    witnesses: configuration.witnesses,
+                    publisher: publisher,
+                    cosignatures: store,
+                    pipeline: api.pipeline,
+                    logger: logger
+                ).run()
+            }
+        defer { witnessing?.cancel() }
         try await app.runService()
         signing.cancel()
+        witnessing?.cancel()
         _ = try? await publisher.publishIfGrown()
         try? store.checkpoint()
     }

@@ -52,6 +52,7 @@ extension CustosAPI {
             } else {
                 ledger["inclusion_proof"] = .null
             }
+            ledger["checkpoint"] = .string(latest.note)
             o["ledger"] = .object(ledger)
             events.append(.object(o))
         }

@@ -22,6 +22,8 @@ public struct ServerConfiguration: Sendable, Hashable {
     public var checkpointIntervalSeconds = 5
     /// The most new entries before a checkpoint is signed ahead of the interval.
     public var checkpointEntries = 10_000
+    /// The witnesses each new checkpoint is submitted to (C2SP tlog-witness); none by default.
+    public var witnesses: [WitnessEndpoint] = []
 
     /// The defaults.
     public init() {}
@@ -29,7 +31,7 @@ public struct ServerConfiguration: Sendable, Hashable {
     /// The fields a config file may set.
     public static let fields = [
         "host", "port", "data", "queue_capacity", "max_body_bytes", "log_level", "origin",
-        "checkpoint_interval_seconds", "checkpoint_entries",
+        "checkpoint_interval_seconds", "checkpoint_entries", "witnesses",
     ]
 
     /// Reads a JSON config file; unknown fields and bad values are errors naming the field.
@@ -81,6 +83,7 @@ public struct ServerConfiguration: Sendable, Hashable {
                 }
             case "checkpoint_interval_seconds": c.checkpointIntervalSeconds = try integer(1...86_400)
             case "checkpoint_entries": c.checkpointEntries = try integer(1...100_000_000)
+            case "witnesses": c.witnesses = try WitnessEndpoint.parseList(v, path: path, field: k)
             case "log_level":
                 c.logLevel = try string()
                 guard ["trace", "debug", "info", "notice", "warning", "error", "critical"].contains(c.logLevel) else {
