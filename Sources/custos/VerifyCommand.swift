@@ -94,7 +94,9 @@ struct VerifyCommand: AsyncParsableCommand {
         let result = try await store.verifyLedger(verifiers: [verifier], previous: previous)
         if result.isValid {
             printFlushed(
-                "OK: \(result.treeSize) entries recomputed from the events; root \(result.rootHash.base64String); "
+                "OK: \(result.treeSize) entries recomputed from the events"
+                    + (result.redactedEntries > 0 ? " (\(result.redactedEntries) redacted by erasure)" : "")
+                    + "; root \(result.rootHash.base64String); "
                     + "\(result.checkpointsVerified) signed checkpoints match."
             )
             if let state, let latest = result.latestCheckpoint {
