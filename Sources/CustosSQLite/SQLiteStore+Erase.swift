@@ -10,6 +10,11 @@ public struct ErasurePlan: Sendable, Hashable {
     /// The seqs to erase, ascending.
     public var seqs: [Int64]
 
+    /// A plan of these seqs (ascending).
+    public init(seqs: [Int64]) {
+        self.seqs = seqs
+    }
+
     /// The seqs as compact ranges, `0-99,120,130-131`: what the `custos.erase` event records.
     public var ranges: String {
         var parts: [String] = []
