@@ -8,6 +8,9 @@ public struct LedgerVerification: Sendable {
     public var treeSize: UInt64 = 0
     /// The root of the recomputed tree.
     public var rootHash: TreeHash = MerkleTreeHasher.emptyTreeHash
+    /// Entries whose event was erased under a retention rule (body and salts gone, leaf kept, covered by a
+    /// recorded `custos.erase`): checked against the tree by their stored leaf hash, not recomputed.
+    public var redactedEntries: UInt64 = 0
     /// Signed checkpoints whose signature and root were checked.
     public var checkpointsVerified = 0
     /// The newest stored checkpoint that verified.

@@ -189,7 +189,7 @@ extension SQLiteStore: LedgerStore {
             )
             while let row = try rows.next() {
                 let leaf = try TreeHash(bytes: [UInt8](row[2] as Data))
-                out[row[0]] = LedgerRecord(salts: [UInt8](row[1] as Data), leafHash: leaf)
+                out[row[0]] = LedgerRecord(salts: (row[1] as Data?).map { [UInt8]($0) } ?? [], leafHash: leaf)
             }
             return out
         }

@@ -89,6 +89,8 @@ extension SQLiteStore {
         var frontier = MerkleFrontier()
         checkRoots(size: 0, root: frontier.rootHash, result: &result)
         var tiles = TileReader(db: db)
+        var redacted: [Int64] = []
+        var erasures: [ClosedRange<Int64>] = []
         let rows = try Row.fetchCursor(db, sql: "SELECT seq, body, salts, leaf FROM events ORDER BY seq")
         while let row = try rows.next() {
             let seq: Int64 = row[0]
@@ -102,24 +104,35 @@ extension SQLiteStore {
                 break
             }
             let leaf: TreeHash
-            do {
-                guard case .object(let body) = try JSONParser().parse([UInt8](row[1] as Data)) else {
-                    throw StoreError(.corrupt, "not a JSON object")
+            if (row[2] as Data?) == nil, let erasedLeaf = Self.erasedLeaf(body: row[1], leaf: row[3]) {
+                // An erased event: only its leaf is left; the tiles and checkpoints below check it.
+                result.redactedEntries += 1
+                redacted.append(seq)
+                leaf = erasedLeaf
+            } else {
+                do {
+                    guard case .object(let body) = try JSONParser().parse([UInt8](row[1] as Data)) else {
+                        throw StoreError(.corrupt, "not a JSON object")
+                    }
+                    let salts = (row[2] as Data?).map { [UInt8]($0) } ?? []
+                    let commitment = try EventClaims.commitment(of: body, salts: salts).commitment
+                    guard case .string(let time)? = body["time"], case .success(let ts) = Timestamp.parse(time) else {
+                        throw StoreError(.corrupt, "no valid time")
+                    }
+                    leaf =
+                        LedgerEntry(
+                            sequenceNumber: UInt64(seq),
+                            eventTimeMilliseconds: ts.millisecondsSinceEpoch,
+                            commitment: commitment
+                        ).leafHash
+                    erasures += Self.erasedRanges(body)
+                } catch {
+                    result.fail(
+                        "entry \(seq) was altered: its stored event cannot be read (\(error))",
+                        entry: UInt64(seq)
+                    )
+                    leaf = MerkleTreeHasher.emptyTreeHash
                 }
-                let salts = (row[2] as Data?).map { [UInt8]($0) } ?? []
-                let commitment = try EventClaims.commitment(of: body, salts: salts).commitment
-                guard case .string(let time)? = body["time"], case .success(let ts) = Timestamp.parse(time) else {
-                    throw StoreError(.corrupt, "no valid time")
-                }
-                leaf =
-                    LedgerEntry(
-                        sequenceNumber: UInt64(seq),
-                        eventTimeMilliseconds: ts.millisecondsSinceEpoch,
-                        commitment: commitment
-                    ).leafHash
-            } catch {
-                result.fail("entry \(seq) was altered: its stored event cannot be read (\(error))", entry: UInt64(seq))
-                leaf = MerkleTreeHasher.emptyTreeHash
             }
             if let stored = row[3] as Data?, [UInt8](stored) != leaf.bytes, result.firstBadEntry != UInt64(seq) {
                 result.fail(
@@ -150,6 +163,12 @@ extension SQLiteStore {
         }
         result.treeSize = frontier.size
         result.rootHash = frontier.rootHash
+        for seq in redacted where !erasures.contains(where: { $0.contains(seq) }) {
+            result.fail(
+                "entry \(seq) was altered: its event was blanked, but no recorded custos.erase covers it",
+                entry: UInt64(seq)
+            )
+        }
 
         if let count = try Int64.fetchOne(db, sql: "SELECT count(*) FROM events"), UInt64(count) != frontier.size,
             result.problems.isEmpty
@@ -185,6 +204,24 @@ extension SQLiteStore {
             )
         }
         return result
+    }
+}
+
+extension SQLiteStore {
+    /// The stored leaf hash of an erased event (its body the `custos.erased` placeholder); nil if it is not one.
+    fileprivate static func erasedLeaf(body: Data?, leaf: Data?) -> TreeHash? {
+        guard let body, let leaf, case .object(let o)? = try? JSONParser().parse([UInt8](body)),
+            case .string(erasedAction)? = o["action"]
+        else { return nil }
+        return try? TreeHash(bytes: [UInt8](leaf))
+    }
+
+    /// The seq ranges a `custos.erase` event records as erased (its `attributes.seqs`); empty for other events.
+    fileprivate static func erasedRanges(_ body: JSONObject) -> [ClosedRange<Int64>] {
+        guard case .string(eraseAction)? = body["action"], case .object(let attributes)? = body["attributes"],
+            case .string(let seqs)? = attributes["seqs"]
+        else { return [] }
+        return ErasurePlan.ranges(parsing: seqs) ?? []
     }
 }
 

@@ -69,6 +69,8 @@ public final class SQLiteStore: Sendable {
         }
         migrator.registerMigration(SQLiteDeliverySchema.migration) { db in
             for sql in SQLiteDeliverySchema.statements { try db.execute(sql: sql) }
+        migrator.registerMigration("v3-witness-cosignatures") { db in
+            for sql in SQLiteCosignatureSchema.statements { try db.execute(sql: sql) }
         }
         try migrator.migrate(pool)
     }

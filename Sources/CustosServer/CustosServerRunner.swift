@@ -94,9 +94,23 @@ public enum CustosServerRunner {
         defer { signing.cancel() }
         let sending = Task { await webhooks.run() }
         defer { sending.cancel() }
+        let witnessing =
+            configuration.witnesses.isEmpty
+            ? nil
+            : Task { [logger] in
+                await WitnessSubmitter(
+                    witnesses: configuration.witnesses,
+                    publisher: publisher,
+                    cosignatures: store,
+                    pipeline: api.pipeline,
+                    logger: logger
+                ).run()
+            }
+        defer { witnessing?.cancel() }
         try await app.runService()
         signing.cancel()
         detection?.cancel()
+        witnessing?.cancel()
         sending.cancel()
         await sending.value
         _ = try? await publisher.publishIfGrown()

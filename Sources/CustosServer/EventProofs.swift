@@ -14,6 +14,11 @@ extension CustosAPI {
         var events: [JSONValue] = []
         events.reserveCapacity(page.events.count)
         for stored in page.events {
+            if records[stored.seq]?.salts.isEmpty == true {
+                // Erased (docs/ledger.md, "Erasure"): no claims are left to disclose, so no proof.
+                events.append(stored.jsonValue)
+                continue
+            }
             guard case .object(var o) = stored.jsonValue, case .object(let body) = stored.event.jsonValue,
                 let record = records[stored.seq]
             else {
@@ -52,6 +57,7 @@ extension CustosAPI {
             } else {
                 ledger["inclusion_proof"] = .null
             }
+            ledger["checkpoint"] = .string(latest.note)
             o["ledger"] = .object(ledger)
             events.append(.object(o))
         }

@@ -25,6 +25,7 @@ extension CustosAPI {
             try params.checkKnown(["limit"])
             let limit = try params.limit(default: 100, maximum: 10_000)
             let list = try await publisher.store.checkpoints(limit: limit)
+            let cosigned = try await self.cosignatures(of: list, store: publisher.store)
             try await self.recorder.record(
                 key: key,
                 what: "GET " + request.uri.description,
@@ -36,7 +37,14 @@ extension CustosAPI {
                     JSONObject([
                         ("origin", .string(publisher.origin)),
                         ("verifier_key", .string(publisher.verifierKey)),
-                        ("checkpoints", .array(list.map { Self.json($0, origin: publisher.origin) })),
+                        (
+                            "checkpoints",
+                            .array(
+                                list.map {
+                                    Self.json($0, origin: publisher.origin, cosignatures: cosigned[$0.size] ?? [])
+                                }
+                            )
+                        ),
                     ])
                 )
             )
@@ -104,7 +112,7 @@ extension CustosAPI {
             return Response(
                 status: .ok,
                 headers: [.contentType: "text/plain; charset=utf-8", .cacheControl: "no-cache"],
-                body: .init(byteBuffer: ByteBuffer(string: latest.note))
+                body: .init(byteBuffer: ByteBuffer(string: try await self.cosignedNote(latest, store: publisher.store)))
             )
         }
         router.get("/tile/**") { request, _ in

@@ -30,6 +30,8 @@ public struct ServerConfiguration: Sendable, Hashable {
     public var webhooks: [WebhookEndpoint] = []
     /// The most events one rule back-test replays (docs/rules.md).
     public var backtestMaximumEvents = 1_000_000
+    /// The witnesses each new checkpoint is submitted to (C2SP tlog-witness); none by default.
+    public var witnesses: [WitnessEndpoint] = []
 
     /// The defaults.
     public init() {}
@@ -44,6 +46,7 @@ public struct ServerConfiguration: Sendable, Hashable {
         "host", "port", "data", "queue_capacity", "max_body_bytes", "log_level", "origin",
         "checkpoint_interval_seconds", "checkpoint_entries", "rules_directory", "allowed_lateness_seconds",
         "webhooks", "backtest_max_events",
+        "checkpoint_interval_seconds", "checkpoint_entries", "witnesses",
     ]
 
     /// Reads a JSON config file; unknown fields and bad values are errors naming the field.
@@ -99,6 +102,7 @@ public struct ServerConfiguration: Sendable, Hashable {
             case "allowed_lateness_seconds": c.allowedLatenessSeconds = try integer(0...604_800)
             case "webhooks": c.webhooks = try WebhookEndpoint.list(from: v, configPath: path)
             case "backtest_max_events": c.backtestMaximumEvents = try integer(1...100_000_000)
+            case "witnesses": c.witnesses = try WitnessEndpoint.parseList(v, path: path, field: k)
             case "log_level":
                 c.logLevel = try string()
                 guard ["trace", "debug", "info", "notice", "warning", "error", "critical"].contains(c.logLevel) else {

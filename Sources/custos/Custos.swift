@@ -11,6 +11,7 @@ struct Custos: AsyncParsableCommand {
             SimulateCommand.self, BenchCommand.self, KeygenCommand.self, VerifyCommand.self,
             PolicyCommand.self, RulesCommand.self, EvalCommand.self,
             AlertsCommand.self, FindingsCommand.self,
+            WitnessCommand.self, EraseCommand.self,
         ]
     )
 }

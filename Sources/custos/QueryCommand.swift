@@ -18,7 +18,10 @@ struct QueryCommand: AsyncParsableCommand {
 
     /// Options every query shares.
     struct Output: ParsableArguments {
-        @Option(name: .long, help: "json, table or csv (default table on a terminal, json otherwise).")
+        @Option(
+            name: .long,
+            help: "json, table, csv, or for events ndjson (default table on a terminal, json otherwise)."
+        )
         var format: String?
 
         @Option(name: .long, help: "Events or rows per page.")
@@ -66,9 +69,15 @@ struct QueryCommand: AsyncParsableCommand {
         @Option var subject: String?
         @Option var app: String?
         @Option(help: "asc or desc.") var order: String?
+        @Flag(help: "Add each event's ledger proof and checkpoint, for custos verify --event (needs --server).")
+        var proofs = false
 
         func run() async throws {
             var p = output.common
+            if proofs {
+                guard target.server != nil else { throw ValidationError("--proofs needs --server") }
+                p["proofs"] = "true"
+            }
             for (k, v) in [
                 ("actor", actor), ("session", session), ("action", action), ("outcome", outcome),
                 ("dataset", dataset), ("resource", resource), ("subject", subject), ("app", app), ("order", order),
@@ -78,6 +87,10 @@ struct QueryCommand: AsyncParsableCommand {
             let doc = try await QueryRunner(target: target).run(path: "/v1/events", parameters: p) { store, params in
                 let q = try params.eventQuery()
                 return (ResultEncoding.json(try await store.events(q)), q.subject.map { [$0] } ?? [])
+            }
+            if output.format == "ndjson" {
+                ExportPrinter.printLines(doc)
+                return
             }
             try Printer.print(doc, format: output.outputFormat, rowsKey: "events")
         }

@@ -10,11 +10,26 @@ import Foundation
 struct VerifyCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "verify",
-        abstract: "Check a data directory's events against its Merkle tree, tiles and signed checkpoints."
+        abstract: "Check a data directory's events against its Merkle tree, tiles and signed checkpoints.",
+        discussion: """
+            With --data: recompute the ledger from the directory. With --event FILE: check each exported event \
+            (NDJSON from custos query events --proofs) on its own. With --server URL: check a running log as an \
+            outside monitor. Exit codes: 0 verified; 1 tampered, forked or rolled back; 2 the server could not be \
+            read.
+            """
     )
 
     @Option(name: .long, help: "The data directory.")
-    var data: String
+    var data: String?
+
+    @Option(name: .long, help: "An NDJSON file of exported events with proofs to check one by one.")
+    var event: String?
+
+    @Option(name: .long, help: "A running log's URL: check its checkpoint (and --state consistency) from outside.")
+    var server: String?
+
+    @Flag(name: .long, help: "With --server: re-derive the tree from every served entry bundle and tile.")
+    var tiles = false
 
     @Option(
         name: .long,
@@ -26,6 +41,22 @@ struct VerifyCommand: AsyncParsableCommand {
     var state: String?
 
     func run() async throws {
+        guard [data, event, server].compactMap({ $0 }).count == 1 else {
+            throw ValidationError("give exactly one of --data, --event and --server")
+        }
+        if event != nil || server != nil {
+            guard let key else { throw ValidationError("--event and --server need the pinned --key") }
+            let verifier: any NoteVerifier
+            do {
+                verifier = try LedgerKeyFiles.loadVerifierKey(path: key).makeVerifier()
+            } catch {
+                throw ValidationError("\(error)")
+            }
+            if let event { try verifyExport(path: event, verifier: verifier) }
+            if let server { try await verifyServer(url: server, verifier: verifier) }
+            return
+        }
+        let data = data!
         guard FileManager.default.fileExists(atPath: (data as NSString).appendingPathComponent("custos.sqlite")) else {
             throw ValidationError("\(data) holds no custos.sqlite")
         }
@@ -63,7 +94,9 @@ struct VerifyCommand: AsyncParsableCommand {
         let result = try await store.verifyLedger(verifiers: [verifier], previous: previous)
         if result.isValid {
             printFlushed(
-                "OK: \(result.treeSize) entries recomputed from the events; root \(result.rootHash.base64String); "
+                "OK: \(result.treeSize) entries recomputed from the events"
+                    + (result.redactedEntries > 0 ? " (\(result.redactedEntries) redacted by erasure)" : "")
+                    + "; root \(result.rootHash.base64String); "
                     + "\(result.checkpointsVerified) signed checkpoints match."
             )
             if let state, let latest = result.latestCheckpoint {
