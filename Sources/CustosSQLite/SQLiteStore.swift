@@ -64,6 +64,9 @@ public final class SQLiteStore: Sendable {
             for sql in SQLiteSchema.ledgerStatements { try db.execute(sql: sql) }
             try Self.backfillLedger(db: db)
         }
+        migrator.registerMigration("v3-console-accounts") { db in
+            for sql in SQLiteConsoleSchema.statements { try db.execute(sql: sql) }
+        }
         try migrator.migrate(pool)
     }
 

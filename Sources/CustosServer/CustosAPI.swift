@@ -26,6 +26,8 @@ public final class CustosAPI: Sendable {
     /// The Cedar policies of the decision point; nil answers `/v1/authorize` with 503 (fail closed).
     public let policies: LoadedPolicies?
     let clock: @Sendable () -> Timestamp
+    /// The oversight console's state; nil serves no console pages.
+    let console: Console?
 
     /// Creates the API over a store that keeps events and keys.
     public init(
@@ -34,9 +36,15 @@ public final class CustosAPI: Sendable {
         maximumBodyBytes: Int = 32 << 20,
         clock: @escaping @Sendable () -> Timestamp = CustosAPI.systemClock,
         ledger: CheckpointPublisher? = nil,
-        policies: LoadedPolicies? = nil
+        policies: LoadedPolicies? = nil,
+        console: ConsoleConfiguration? = nil
     ) {
         self.policies = policies
+        if let console, let accounts = store as? any ConsoleAccountStore & ActivityStore {
+            self.console = Console(accounts: accounts, activity: accounts, configuration: console)
+        } else {
+            self.console = nil
+        }
         self.clock = clock
         let metrics = ServerMetrics()
         self.ledger = ledger
@@ -98,6 +106,7 @@ public final class CustosAPI: Sendable {
         addQueryRoutes(to: router)
         addLedgerRoutes(to: router)
         addAuthorizeRoutes(to: router)
+        addConsoleRoutes(to: router)
         return router
     }
 }

@@ -88,6 +88,8 @@ struct DemoCommand: AsyncParsableCommand {
             query: "name=demo owner=demo-overseer scopes=admin,ingest,read"
         )
 
+        let consoleLogin = try await Self.createConsoleAccount(local)
+
         let misuse = labels.first { !$0.benign }
         let actor = misuse?.actor ?? "officer-0001"
         var c = ServerConfiguration()
@@ -103,6 +105,7 @@ struct DemoCommand: AsyncParsableCommand {
 
                 Custos demo is running at \(url)  (data: \(data); Ctrl-C stops it)
                 API key (admin, shown once):  \(token)
+                Console:                      \(url)/  user \(consoleLogin.username)  password \(consoleLogin.password)
                 Checkpoint verifier key:      \(verifierKey)
 
                 Try:
