@@ -141,9 +141,27 @@ def browser():
 def shot(driver, name: str) -> None:
     SHOTS.mkdir(parents=True, exist_ok=True)
     height = driver.execute_script("return Math.min(document.body.scrollHeight, 2400)")
-    driver.set_window_size(1280, max(800, height))
+    driver.set_window_size(1280, max(800, height + 160))  # the window includes the browser's own frame
     driver.save_screenshot(str(SHOTS / f"{name}.png"))
     driver.set_window_size(1280, 1000)
+
+
+def heading(driver, predicate=lambda text: True, timeout: float = 20) -> str:
+    """Waits until the page's h1 satisfies `predicate` (riding out the navigation that makes elements stale)."""
+    from selenium.common.exceptions import StaleElementReferenceException, NoSuchElementException
+    from selenium.webdriver.common.by import By
+
+    deadline = time.monotonic() + timeout
+    last = None
+    while time.monotonic() < deadline:
+        try:
+            last = driver.find_element(By.TAG_NAME, "h1").text
+            if predicate(last):
+                return last
+        except (StaleElementReferenceException, NoSuchElementException):
+            pass
+        time.sleep(0.1)
+    raise AssertionError(f"heading {last!r} never matched")
 
 
 def sign_in(driver, server: Server, username: str) -> None:
@@ -155,7 +173,7 @@ def sign_in(driver, server: Server, username: str) -> None:
     driver.find_element(By.ID, "username").send_keys(username)
     driver.find_element(By.ID, "password").send_keys(PASSWORD)
     driver.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
-    assert driver.find_element(By.TAG_NAME, "h1").text == "Overview"
+    heading(driver, lambda t: t == "Overview")
 
 
 def test_browse_the_console(deployment, browser):
@@ -173,17 +191,18 @@ def test_browse_the_console(deployment, browser):
 
     # A person, one of their sessions, an event of it and its inclusion proof.
     d.find_element(By.LINK_TEXT, "People").click()
+    heading(d, lambda t: t == "People")
     shot(d, "people")
     d.get(server.url + "/people/" + deployment["own"])
     assert d.find_elements(By.CSS_SELECTOR, "ol.timeline li a")
     shot(d, "person")
     d.find_element(By.CSS_SELECTOR, "ol.timeline li a").click()
-    assert d.find_element(By.TAG_NAME, "h1").text.startswith("Session ")
+    heading(d, lambda t: t.startswith("Session "))
     rows = d.find_elements(By.CSS_SELECTOR, "table.events tbody tr")
     assert len(rows) >= 1
     shot(d, "session")
     d.find_element(By.CSS_SELECTOR, "table.events tbody tr td a").click()
-    assert d.find_element(By.TAG_NAME, "h1").text.startswith("Event ")
+    heading(d, lambda t: t.startswith("Event "))
     proof = WebDriverWait(d, 20).until(lambda drv: drv.find_elements(By.ID, "proof-json") or
                                        (drv.refresh() or None))
     doc = json.loads(proof[0].text)
@@ -192,11 +211,13 @@ def test_browse_the_console(deployment, browser):
 
     # Datasets and drill-down to events.
     d.find_element(By.LINK_TEXT, "Datasets").click()
+    heading(d, lambda t: t == "Datasets")
     shot(d, "datasets")
     d.find_element(By.CSS_SELECTOR, "table tbody tr td a").click()
-    assert d.find_element(By.TAG_NAME, "h1").text.startswith("Dataset ")
+    heading(d, lambda t: t.startswith("Dataset "))
     shot(d, "dataset")
     d.find_element(By.LINK_TEXT, "events").click()
+    heading(d, lambda t: t == "Search")
     assert d.find_elements(By.CSS_SELECTOR, "table.events tbody tr td a")
 
     # Search, and its CSV export (fetched with the browser's session cookie).
@@ -204,6 +225,7 @@ def test_browse_the_console(deployment, browser):
     d.find_element(By.ID, "f-actor").send_keys(deployment["own"])
     d.find_element(By.ID, "f-limit").send_keys("20")
     d.find_element(By.CSS_SELECTOR, "form.grid button[type=submit]").click()
+    WebDriverWait(d, 20).until(lambda drv: "Export this page" in drv.find_element(By.TAG_NAME, "main").text)
     assert len(d.find_elements(By.CSS_SELECTOR, "table.events tbody tr")) == 20
     shot(d, "search")
     csv_link = d.find_element(By.PARTIAL_LINK_TEXT, "Export this page as CSV").get_attribute("href")
@@ -220,7 +242,7 @@ def test_browse_the_console(deployment, browser):
     d.get(server.url + "/subjects")
     d.find_element(By.ID, "subject").send_keys(subject)
     d.find_element(By.CSS_SELECTOR, "form.card button[type=submit]").click()
-    assert d.find_element(By.TAG_NAME, "h1").text == f"Access to the data of {subject}"
+    heading(d, lambda t: t == f"Access to the data of {subject}")
     assert d.find_elements(By.CSS_SELECTOR, "table tbody tr td a")
     shot(d, "subject-report")
     bundle = d.find_element(By.PARTIAL_LINK_TEXT, "JSON bundle").get_attribute("href")
@@ -230,11 +252,13 @@ def test_browse_the_console(deployment, browser):
 
     # The ledger: verify now, with progress polled until it passes.
     d.find_element(By.LINK_TEXT, "Ledger").click()
+    heading(d, lambda t: t == "Ledger")
     d.find_element(By.CSS_SELECTOR, "#verify-form button").click()
     WebDriverWait(d, 60).until(lambda drv: "Passed" in drv.find_element(By.ID, "verify-status").text)
     shot(d, "ledger")
 
     d.find_element(By.LINK_TEXT, "Rules & policies").click()
+    heading(d, lambda t: t == "Rules & policies")
     assert len(d.find_elements(By.CSS_SELECTOR, "table tbody tr")) >= 10
     shot(d, "rules")
 
@@ -252,6 +276,7 @@ def test_browse_the_console(deployment, browser):
 
     # Logout ends the session: every page redirects to sign-in again.
     d.find_element(By.CSS_SELECTOR, "form.signout button").click()
+    heading(d, lambda t: t == "Sign in")
     assert "/login" in d.current_url
     d.get(server.url + "/ledger")
     assert "/login" in d.current_url

@@ -9,9 +9,9 @@ extension CustosAPI {
         router.get("/") { request, _ in
             try await self.page(console, request, .overview) { signedIn in
                 var data: [String: Any] = [:]
-                // The chart covers the 30 days up to the newest event (demo data may lie in the past).
-                let newest = try await self.store.events(EventQuery(limit: 1)).events.first?.event.time
-                let end = newest ?? self.clock()
+                // The chart covers the 30 days up to the newest dataset access (demo data may lie in the past).
+                let totals = try await console.activity.datasetTotals(limit: 10_000)
+                let end = totals.map(\.last).max() ?? self.clock()
                 let day: Int64 = 86_400_000
                 let to: Int64 = (end.millisecondsSinceEpoch / day + 1) * day
                 let from: Int64 = to - 30 * day
@@ -30,12 +30,12 @@ extension CustosAPI {
                     )
                 }
                 data["activityChart"] =
-                    SVGBarChart(title: "Dataset accesses per day, the 30 days to the newest event", bars: bars).svg
+                    SVGBarChart(title: "Dataset accesses per day, the 30 days to the newest one", bars: bars).svg
                 data["activityNote"] =
-                    "The 30 UTC days up to the newest event (\(ConsoleFormat.time(end))); "
+                    "The 30 UTC days up to the newest dataset access (\(ConsoleFormat.time(end))); "
                     + "\(ConsoleFormat.count(bars.reduce(0) { $0 + $1.value })) dataset accesses."
                 let mayDrill = signedIn.account.role.mayOpen(.datasets)
-                data["datasets"] = try await console.activity.datasetTotals(limit: 10).map { t in
+                data["datasets"] = totals.prefix(10).map { t in
                     [
                         "name": t.dataset, "events": ConsoleFormat.count(t.events),
                         "rows": ConsoleFormat.count(t.rows), "actors": ConsoleFormat.count(t.actors),
