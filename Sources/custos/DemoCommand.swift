@@ -99,7 +99,13 @@ struct DemoCommand: AsyncParsableCommand {
         let token = issued.token
         let key = try CustosServerRunner.signer(dataDirectory: data, origin: c.origin)
         let verifierKey = key.signer.verifier.verifierKey
-        try await CustosServerRunner.run(c, store: local.store, signer: key.signer) { url in
+        let rules = FileManager.default.fileExists(atPath: "rules") ? "rules" : nil
+        try await CustosServerRunner.run(
+            c,
+            store: local.store,
+            signer: key.signer,
+            rules: rules.map { ($0, ConsoleRulePack.load(directory: $0)) }
+        ) { url in
             printFlushed(
                 """
 

@@ -8,7 +8,7 @@ extension CustosAPI {
         router.get("/people") { request, _ in
             try await self.page(console, request, .people) { signedIn in
                 // The most recently active actors, newest first, that this account may see.
-                let recent = try await self.store.events(EventQuery(limit: 1000))
+                let recent = try await self.store.events(EventQuery(limit: 500))
                 var seen = Set<String>()
                 var actors: [[String: Any]] = []
                 for stored in recent.events where actors.count < 50 {
