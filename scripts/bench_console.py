@@ -39,7 +39,7 @@ def main() -> int:
     subprocess.run([args.bin, "users", "add", "--data", args.data, "--username", user, "--role", "privacy-officer",
                     "--actor", "bench-overseer"], input=PASSWORD + "\n", text=True, check=True)
     first = json.loads(subprocess.run([args.bin, "query", "events", "--data", args.data, "--limit", "200",
-                                       "--format", "json", "--action", "read"],
+                                       "--format", "json", "--action", "view"],
                                       capture_output=True, text=True, check=True).stdout)["events"]
     sample = next(e for e in first if e.get("subjects") and e.get("resource", {}).get("dataset")
                   and e["actor"].get("session"))
