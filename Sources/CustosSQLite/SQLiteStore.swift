@@ -71,6 +71,8 @@ public final class SQLiteStore: Sendable {
             for sql in SQLiteDeliverySchema.statements { try db.execute(sql: sql) }
         migrator.registerMigration("v3-witness-cosignatures") { db in
             for sql in SQLiteCosignatureSchema.statements { try db.execute(sql: sql) }
+        migrator.registerMigration("v3-console-accounts") { db in
+            for sql in SQLiteConsoleSchema.statements { try db.execute(sql: sql) }
         }
         try migrator.migrate(pool)
     }

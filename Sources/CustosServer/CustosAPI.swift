@@ -36,6 +36,8 @@ public final class CustosAPI: Sendable {
     public let alerts: AlertAccess?
     /// Signalled after every ingest commit (wakes the detection service).
     public let commits: CommitSignal
+    /// The oversight console's state; nil serves no console pages.
+    let console: Console?
 
     /// Creates the API over a store that keeps events and keys.
     public init(
@@ -47,7 +49,8 @@ public final class CustosAPI: Sendable {
         policies: LoadedPolicies? = nil,
         alerts: AlertAccess? = nil,
         webhooks: WebhookNotifier? = nil,
-        backtest: BacktestSettings = BacktestSettings()
+        backtest: BacktestSettings = BacktestSettings(),
+        console: ConsoleConfiguration? = nil
     ) {
         self.alerts = alerts
         let commits = CommitSignal()
@@ -55,6 +58,11 @@ public final class CustosAPI: Sendable {
         self.backtest = backtest
         self.policies = policies
         self.webhooks = webhooks
+        if let console, let accounts = store as? any ConsoleAccountStore & ActivityStore {
+            self.console = Console(accounts: accounts, activity: accounts, configuration: console)
+        } else {
+            self.console = nil
+        }
         self.clock = clock
         let metrics = ServerMetrics()
         self.ledger = ledger
@@ -122,6 +130,7 @@ public final class CustosAPI: Sendable {
         addAlertRoutes(to: router)
         addWebhookRoutes(to: router)
         addBacktestRoutes(to: router)
+        addConsoleRoutes(to: router)
         return router
     }
 }

@@ -27,6 +27,7 @@ public enum CustosServerRunner {
         _ configuration: ServerConfiguration,
         store: SQLiteStore,
         signer: Ed25519NoteSigner,
+        rules: (directory: String, rules: [ConsoleRule])? = nil,
         onStarted: @escaping @Sendable (String) async -> Void = { _ in },
         onAlertChange: @escaping @Sendable (AlertChange) async -> Void = { _ in }
     ) async throws {
@@ -63,7 +64,8 @@ public enum CustosServerRunner {
             backtest: BacktestSettings(
                 maximumEvents: configuration.backtestMaximumEvents,
                 reference: try ReferenceFile.load(dataDirectory: configuration.dataDirectory)
-            )
+            ),
+            console: consoleConfiguration(configuration, store: store, signer: signer, rules: rules)
         )
         let detection = DetectionWiring.start(
             configuration,
@@ -115,5 +117,31 @@ public enum CustosServerRunner {
         await sending.value
         _ = try? await publisher.publishIfGrown()
         try? store.checkpoint()
+    }
+
+    /// The console's configuration: the rule pack, the policy text as loaded and the store's full verification.
+    static func consoleConfiguration(
+        _ configuration: ServerConfiguration,
+        store: SQLiteStore,
+        signer: Ed25519NoteSigner,
+        rules: (directory: String, rules: [ConsoleRule])?
+    ) -> ConsoleConfiguration {
+        let policyPath = (configuration.dataDirectory as NSString).appendingPathComponent(LoadedPolicies.policyFile)
+        let policyText = FileManager.default.contents(atPath: policyPath).map { String(decoding: $0, as: UTF8.self) }
+        let verifier = signer.verifier
+        return ConsoleConfiguration(
+            rules: rules?.rules ?? [],
+            rulesDirectory: rules?.directory,
+            policyText: policyText,
+            verify: {
+                let r = try await store.verifyLedger(verifiers: [verifier], previous: nil)
+                return ConsoleVerificationOutcome(
+                    valid: r.isValid,
+                    treeSize: r.treeSize,
+                    checkpointsVerified: r.checkpointsVerified,
+                    problems: r.problems
+                )
+            }
+        )
     }
 }

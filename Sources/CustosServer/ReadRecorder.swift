@@ -10,9 +10,14 @@ public struct ReadRecorder: Sendable {
 
     /// Records that `key`'s owner asked `what` (method, path and query), touching `subjects`.
     func record(key: APIKeyRecord, what: String, resource: String, subjects: [String] = []) async throws {
+        try await record(actor: key.owner, session: "key:" + key.id, what: what, resource: resource, subjects: subjects)
+    }
+
+    /// Records that `actor`, in `session` (an API key or a console session), asked `what`, touching `subjects`.
+    func record(actor: String, session: String, what: String, resource: String, subjects: [String]) async throws {
         let event = AccessEvent(
             time: clock(),
-            actor: Actor(id: key.owner, session: "key:" + key.id),
+            actor: Actor(id: actor, session: session),
             action: "custos.read",
             resource: Resource(type: "custos.api", id: String(resource.prefix(1024))),
             subjects: subjects,

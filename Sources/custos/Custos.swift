@@ -12,6 +12,7 @@ struct Custos: AsyncParsableCommand {
             PolicyCommand.self, RulesCommand.self, EvalCommand.self,
             AlertsCommand.self, FindingsCommand.self,
             WitnessCommand.self, EraseCommand.self,
+            UsersCommand.self,
         ]
     )
 }

@@ -92,6 +92,8 @@ struct DemoCommand: AsyncParsableCommand {
             query: "name=demo owner=demo-overseer scopes=admin,ingest,read,triage"
         )
 
+        let consoleLogin = try await Self.createConsoleAccount(local)
+
         let misuse = labels.first { !$0.benign }
         let actor = misuse?.actor ?? "officer-0001"
         var c = ServerConfiguration()
@@ -101,12 +103,19 @@ struct DemoCommand: AsyncParsableCommand {
         let token = issued.token
         let key = try CustosServerRunner.signer(dataDirectory: data, origin: c.origin)
         let verifierKey = key.signer.verifier.verifierKey
-        try await CustosServerRunner.run(c, store: local.store, signer: key.signer) { url in
+        let rules = FileManager.default.fileExists(atPath: "rules") ? "rules" : nil
+        try await CustosServerRunner.run(
+            c,
+            store: local.store,
+            signer: key.signer,
+            rules: rules.map { ($0, ConsoleRulePack.load(directory: $0)) }
+        ) { url in
             printFlushed(
                 """
 
                 Custos demo is running at \(url)  (data: \(data); Ctrl-C stops it)
                 API key (admin, shown once):  \(token)
+                Console:                      \(url)/  user \(consoleLogin.username)  password \(consoleLogin.password)
                 Checkpoint verifier key:      \(verifierKey)
 
                 Try:

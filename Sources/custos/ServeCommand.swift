@@ -26,6 +26,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .long, help: "The checkpoint origin line (default custos.local/log).")
     var origin: String?
 
+    @Option(name: .long, help: "The Sigma rule pack the console lists (default ./rules when it exists).")
+    var rules: String?
+
     func run() async throws {
         var c = ServerConfiguration()
         if let config {
@@ -43,7 +46,13 @@ struct ServeCommand: AsyncParsableCommand {
                 + "Verifier key: \(key.signer.verifier.verifierKey)"
         )
         do {
-            try await CustosServerRunner.run(c, store: store, signer: key.signer) { url in
+            let rulesDirectory = rules ?? (FileManager.default.fileExists(atPath: "rules") ? "rules" : nil)
+            try await CustosServerRunner.run(
+                c,
+                store: store,
+                signer: key.signer,
+                rules: rulesDirectory.map { ($0, ConsoleRulePack.load(directory: $0)) }
+            ) { url in
                 printFlushed("Custos is listening on \(url) (data: \(dataDirectory))")
             }
         } catch let error as PolicyLoadError {

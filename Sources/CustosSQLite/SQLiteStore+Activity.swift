@@ -1,0 +1,54 @@
+public import CustosCore
+public import CustosStore
+import Foundation
+import GRDB
+
+extension SQLiteStore: ActivityStore {
+    public func dailyActivity(range: TimeRange) async throws -> [ActivityBucket] {
+        let day = RollupPlan.day
+        let lower = range.from.map { $0.millisecondsSinceEpoch.floorDivided(by: day) }
+        let upper = range.to.map { ($0.millisecondsSinceEpoch + day - 1).floorDivided(by: day) }
+        return try await read { db in
+            var conditions: [String] = []
+            var arguments: [(any DatabaseValueConvertible)?] = []
+            if let lower {
+                conditions.append("day >= ?")
+                arguments.append(lower)
+            }
+            if let upper {
+                conditions.append("day < ?")
+                arguments.append(upper)
+            }
+            let sql = """
+                SELECT day, sum(events) FROM dataset_daily
+                \(conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND "))
+                GROUP BY day ORDER BY day
+                """
+            return try Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments)).map { row in
+                ActivityBucket(start: Timestamp(millisecondsSinceEpoch: (row[0] as Int64) * day), events: row[1])
+            }
+        }
+    }
+
+    public func datasetTotals(limit: Int) async throws -> [DatasetTotal] {
+        let limit = try Self.checkedLimit(limit, maximum: 10_000)
+        return try await read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT dataset, sum(events) AS n, sum(rows), count(DISTINCT actor), max(last) FROM dataset_totals
+                    GROUP BY dataset ORDER BY n DESC, dataset LIMIT ?
+                    """,
+                arguments: [limit]
+            ).map { row in
+                DatasetTotal(
+                    dataset: row[0],
+                    events: row[1],
+                    rows: row[2],
+                    actors: row[3],
+                    last: Timestamp(millisecondsSinceEpoch: row[4])
+                )
+            }
+        }
+    }
+}
