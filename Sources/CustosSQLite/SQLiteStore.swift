@@ -69,8 +69,10 @@ public final class SQLiteStore: Sendable {
         }
         migrator.registerMigration(SQLiteDeliverySchema.migration) { db in
             for sql in SQLiteDeliverySchema.statements { try db.execute(sql: sql) }
+        }
         migrator.registerMigration("v3-witness-cosignatures") { db in
             for sql in SQLiteCosignatureSchema.statements { try db.execute(sql: sql) }
+        }
         migrator.registerMigration("v3-console-accounts") { db in
             for sql in SQLiteConsoleSchema.statements { try db.execute(sql: sql) }
         }
