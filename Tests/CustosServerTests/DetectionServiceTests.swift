@@ -150,6 +150,19 @@ struct DetectionServiceTests {
         #expect(Int64(changes.count) == alerts.map(\.findingCount).reduce(0, +))
     }
 
+    @Test func theConfigFileSetsTheRulesDirectoryAndLateness() throws {
+        let dir = try TemporaryDirectory()
+        let path = dir.path + "/config.json"
+        try Data(#"{"data":"/d","rules_directory":"/r","allowed_lateness_seconds":5}"#.utf8)
+            .write(to: URL(fileURLWithPath: path))
+        let c = try ServerConfiguration.load(path: path)
+        #expect(c.effectiveRulesDirectory == "/r")
+        #expect(c.allowedLatenessSeconds == 5)
+        #expect(ServerConfiguration().effectiveRulesDirectory == "./custos-data/rules")
+        try Data(#"{"allowed_lateness_seconds":-1}"#.utf8).write(to: URL(fileURLWithPath: path))
+        #expect(throws: ConfigurationError.self) { try ServerConfiguration.load(path: path) }
+    }
+
     @Test func pseudonymsAreStableAndKeyed() {
         let a = Pseudonymizer(secret: Array(repeating: 1, count: 32))
         let b = Pseudonymizer(secret: Array(repeating: 2, count: 32))
