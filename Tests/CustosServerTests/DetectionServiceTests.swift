@@ -148,6 +148,9 @@ struct DetectionServiceTests {
         let changes = await heard.changes
         #expect(changes.filter { $0.kind == .opened }.count == alerts.count)
         #expect(Int64(changes.count) == alerts.map(\.findingCount).reduce(0, +))
+        let opened = try #require(changes.first { $0.alert.actor == "supervisor-1" }?.jsonValue.objectValue)
+        #expect(opened["change"] == .string("opened"))
+        #expect(opened["alert"]?.objectValue?["actor"] == .string(supervisor.pseudonym))
     }
 
     @Test func theConfigFileSetsTheRulesDirectoryAndLateness() throws {
