@@ -295,6 +295,9 @@ enum Printer {
         "events": ResultEncoding.eventColumns,
         "sessions": ["session", "start", "end", "events", "rows", "bytes", "denied", "datasets", "actions"],
         "actors": ["actor", "events", "rows", "bytes", "first", "last"],
+        "alerts": [
+            "id", "status", "severity", "risk_score", "finding_count", "actor", "assignee", "last_seen", "rules",
+        ],
     ]
 
     private static func text(_ v: JSONValue) -> String {

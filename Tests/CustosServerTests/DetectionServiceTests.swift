@@ -148,6 +148,22 @@ struct DetectionServiceTests {
         let changes = await heard.changes
         #expect(changes.filter { $0.kind == .opened }.count == alerts.count)
         #expect(Int64(changes.count) == alerts.map(\.findingCount).reduce(0, +))
+        let opened = try #require(changes.first { $0.alert.actor == "supervisor-1" }?.jsonValue.objectValue)
+        #expect(opened["change"] == .string("opened"))
+        #expect(opened["alert"]?.objectValue?["actor"] == .string(supervisor.pseudonym))
+    }
+
+    @Test func theConfigFileSetsTheRulesDirectoryAndLateness() throws {
+        let dir = try TemporaryDirectory()
+        let path = dir.path + "/config.json"
+        try Data(#"{"data":"/d","rules_directory":"/r","allowed_lateness_seconds":5}"#.utf8)
+            .write(to: URL(fileURLWithPath: path))
+        let c = try ServerConfiguration.load(path: path)
+        #expect(c.effectiveRulesDirectory == "/r")
+        #expect(c.allowedLatenessSeconds == 5)
+        #expect(ServerConfiguration().effectiveRulesDirectory == "./custos-data/rules")
+        try Data(#"{"allowed_lateness_seconds":-1}"#.utf8).write(to: URL(fileURLWithPath: path))
+        #expect(throws: ConfigurationError.self) { try ServerConfiguration.load(path: path) }
     }
 
     @Test func pseudonymsAreStableAndKeyed() {
