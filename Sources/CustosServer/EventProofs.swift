@@ -4,6 +4,14 @@ import CustosStore
 import Foundation
 
 extension CustosAPI {
+    /// The events page of `query` with proofs, after signing a checkpoint if the tree grew since the last one, so
+    /// that every event is covered (`custos query events --proofs` on a data directory).
+    public func eventsWithProofs(_ query: EventQuery) async throws -> JSONValue {
+        let publisher = try requireLedger()
+        _ = try await publisher.publishIfGrown()
+        return try await jsonWithProofs(try await store.events(query), publisher: publisher)
+    }
+
     /// An events page with, for each event, its ledger entry, leaf hash, full disclosure (salt, name and canonical
     /// value of every claim) and inclusion proof in the tree of the latest checkpoint, which is included. Events
     /// not yet covered by that checkpoint get `"inclusion_proof": null`.

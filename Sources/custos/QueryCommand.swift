@@ -69,15 +69,12 @@ struct QueryCommand: AsyncParsableCommand {
         @Option var subject: String?
         @Option var app: String?
         @Option(help: "asc or desc.") var order: String?
-        @Flag(help: "Add each event's ledger proof and checkpoint, for custos verify --event (needs --server).")
+        @Flag(help: "Add each event's ledger proof and signed checkpoint, for custos verify --event.")
         var proofs = false
 
         func run() async throws {
             var p = output.common
-            if proofs {
-                guard target.server != nil else { throw ValidationError("--proofs needs --server") }
-                p["proofs"] = "true"
-            }
+            if proofs { p["proofs"] = "true" }
             for (k, v) in [
                 ("actor", actor), ("session", session), ("action", action), ("outcome", outcome),
                 ("dataset", dataset), ("resource", resource), ("subject", subject), ("app", app), ("order", order),
@@ -85,7 +82,17 @@ struct QueryCommand: AsyncParsableCommand {
                 if let v { p[k] = v }
             }
             let doc = try await QueryRunner(target: target).run(path: "/v1/events", parameters: p) { store, params in
+                var params = params
+                params.values["proofs"] = nil
                 let q = try params.eventQuery()
+                if proofs {
+                    let doc = try await LocalProofs.eventsWithProofs(
+                        q,
+                        store: store,
+                        dataDirectory: target.dataDirectory
+                    )
+                    return (doc, q.subject.map { [$0] } ?? [])
+                }
                 return (ResultEncoding.json(try await store.events(q)), q.subject.map { [$0] } ?? [])
             }
             if output.format == "ndjson" {

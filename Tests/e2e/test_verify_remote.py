@@ -109,3 +109,24 @@ def test_verify_server_follows_the_log_and_refuses_a_fork(tmp_path, server_facto
     assert p.returncode == 1 and "rolled back" in p.stdout, p.stdout
     p = run_cli("verify", "--server", "http://127.0.0.1:9", "--key", vkey)
     assert p.returncode == 2, p.stdout + p.stderr
+
+
+def test_export_with_proofs_from_a_data_directory(tmp_path):
+    data = tmp_path / "data"
+    run_cli("keygen", "--origin", "custos.local/log", "--out", str(data / "keys"), check=True)
+    events = tmp_path / "events.ndjson"
+    app = unique("local")
+    events.write_text(ndjson(make_event(id=unique("l"), app=app) for _ in range(7)))
+    run_cli("ingest", str(events), "--data", str(data), check=True)
+    # No checkpoint was signed yet: the export signs one covering every event.
+    p = run_cli("query", "events", "--data", str(data), "--app", app, "--proofs", "--format", "ndjson", check=True)
+    export = tmp_path / "export.ndjson"
+    export.write_text(p.stdout)
+    assert len(p.stdout.strip().split("\n")) == 7
+    ok = run_cli("verify", "--event", str(export), "--key", str(data / "keys" / "verifier.vkey"))
+    assert ok.returncode == 0 and "OK: 7 exported events verify" in ok.stdout, ok.stdout + ok.stderr
+    # Without a signing key there is nothing to prove against.
+    bare = tmp_path / "bare"
+    run_cli("ingest", str(events), "--data", str(bare), check=True)
+    p = run_cli("query", "events", "--data", str(bare), "--proofs", "--format", "ndjson")
+    assert p.returncode != 0 and "signing key" in p.stderr
