@@ -6,7 +6,7 @@ public import Logging
 import NIOCore
 import NIOHTTP1
 
-/// Delivers notifications (`alert.opened`, `alert.updated`, `alert.resolved`, `ping`, …) to the configured webhook
+/// Delivers notifications (`alert.opened`, `alert.updated`, `alert.triaged`, `ping`) to the configured webhook
 /// endpoints: signed, persisted before the first attempt, retried with backoff, dead-lettered when they cannot be
 /// delivered (docs/notifications.md).
 ///
