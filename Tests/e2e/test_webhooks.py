@@ -197,3 +197,43 @@ def test_a_restart_resumes_a_waiting_delivery(tmp_path, tmp_data, server_factory
     assert delivered["status"] == "delivered" and delivered["attempts"] == 2
     got = listener.wait_for(2)
     assert [g["headers"]["custos-delivery"] for g in got] == [delivery_id, delivery_id]
+
+
+def test_a_detected_alert_and_its_triage_arrive_signed(tmp_path, tmp_data, server_factory, listeners):
+    """The detection service's alert changes reach the webhooks: a broad search opens an alert (`alert.opened`),
+    resolving it sends `alert.triaged`; the user is pseudonymised in every body."""
+    from conftest import REPO_ROOT, make_event
+    import shutil
+
+    shutil.copytree(REPO_ROOT / "rules", tmp_data / "rules")
+    listener = listeners()
+    server, admin, _ = start(tmp_path, tmp_data, server_factory, [
+        {"name": "siem", "url": listener.url, "secret": SECRET, "kinds": ["alert.*"]},
+    ])
+    broad = make_event(action="search", rows=5000, query="surname LIKE '%'",
+                       actor={"id": "officer-77", "session": "s-9", "roles": ["analyst"]})
+    assert server.post_events([broad], admin).status_code == 200
+    got = listener.wait_for(1, timeout=30)
+    assert got, "no alert notification arrived"
+    opened = [g for g in got if g["headers"]["custos-event"] == "alert.opened"]
+    assert opened, [g["headers"]["custos-event"] for g in got]
+    assert verify(SECRET, opened[0])
+    body = json.loads(opened[0]["body"])
+    assert body["kind"] == "alert.opened" and body["data"]["change"] == "opened"
+    alert = body["data"]["alert"]
+    assert alert["pseudonymised"] is True and alert["actor"] != "officer-77"
+    assert b"officer-77" not in opened[0]["body"]
+
+    r = requests.post(server.url + f"/v1/alerts/{alert['id']}/resolve", headers=auth(admin), timeout=30,
+                      json={"disposition": "benign"})
+    assert r.status_code == 200, r.text
+    deadline = time.monotonic() + 30
+    triaged = []
+    while not triaged and time.monotonic() < deadline:
+        triaged = [g for g in listener.wait_for(len(got) + 1, timeout=1)
+                   if g["headers"]["custos-event"] == "alert.triaged"]
+    assert triaged, "no alert.triaged notification"
+    assert verify(SECRET, triaged[0])
+    data = json.loads(triaged[0]["body"])["data"]
+    assert data["change"] == "triaged" and data["alert"]["status"] == "resolved"
+    assert data["alert"]["disposition"] == "benign"
