@@ -55,41 +55,7 @@ extension CustosAPI {
                 resource: "rules/backtest"
             )
             self.metrics.reads.increment()
-            var cursor: PageCursor?
-            repeat {
-                try Task.checkCancellation()
-                let page = try await self.store.events(
-                    EventQuery(range: asked.range, cursor: cursor, limit: 1000, order: .ascending)
-                )
-                for stored in page.events {
-                    guard backtest.eventsScanned < self.backtest.maximumEvents else {
-                        throw Problem(
-                            .badRequest,
-                            type: "too-many-events",
-                            title: "Too many events",
-                            detail:
-                                "the range holds more than \(self.backtest.maximumEvents) events, the most one back-test "
-                                + "replays; narrow from/to",
-                            extensions: JSONObject([
-                                (
-                                    "errors",
-                                    .array([
-                                        .object(
-                                            JSONObject([
-                                                ("path", .string("to")),
-                                                ("reason", .string("the range is too large for one back-test")),
-                                            ])
-                                        )
-                                    ])
-                                ),
-                                ("maximum_events", .integer(Int64(self.backtest.maximumEvents))),
-                            ])
-                        )
-                    }
-                    backtest.process(stored)
-                }
-                cursor = page.nextCursor
-            } while cursor != nil
+            try await self.replay(asked.range, into: &backtest)
             backtest.finish()
             guard case .object(var answer) = backtest.jsonValue else { return Response.json(backtest.jsonValue) }
             answer["from"] = .string(asked.range.from?.rfc3339 ?? "")
@@ -102,6 +68,41 @@ extension CustosAPI {
             )
             return Response.json(.object(answer))
         }
+    }
+
+    /// Feeds every stored event of `range` to the back-test in `seq` order: by a walk of the commit order when the
+    /// store can (``EventRangeScanning``), else page by page.
+    ///
+    /// - Throws: 400 `too-many-events` beyond ``BacktestSettings/maximumEvents``.
+    func replay(_ range: TimeRange, into backtest: inout Backtest) async throws {
+        let pageSize = 1000
+        func feed(_ events: [StoredEvent]) throws {
+            for stored in events {
+                guard backtest.eventsScanned < self.backtest.maximumEvents else {
+                    throw Problem.tooManyEvents(maximum: self.backtest.maximumEvents)
+                }
+                backtest.process(stored)
+            }
+        }
+        if let scanner = store as? any EventRangeScanning {
+            guard var seqs = try await scanner.seqBounds(of: range) else { return }
+            while true {
+                try Task.checkCancellation()
+                let page = try await scanner.events(seqs: seqs, in: range, limit: pageSize)
+                try feed(page)
+                guard page.count == pageSize, let last = page.last?.seq, last < seqs.upperBound else { return }
+                seqs = (last + 1)...seqs.upperBound
+            }
+        }
+        var cursor: PageCursor?
+        repeat {
+            try Task.checkCancellation()
+            let page = try await store.events(
+                EventQuery(range: range, cursor: cursor, limit: pageSize, order: .ascending)
+            )
+            try feed(page.events)
+            cursor = page.nextCursor
+        } while cursor != nil
     }
 
     /// A back-test request as read from its JSON body.
@@ -175,6 +176,30 @@ extension CustosAPI {
 }
 
 extension Problem {
+    /// 400 for a back-test over more events than one may replay.
+    static func tooManyEvents(maximum: Int) -> Problem {
+        Problem(
+            .badRequest,
+            type: "too-many-events",
+            title: "Too many events",
+            detail: "the range holds more than \(maximum) events, the most one back-test replays; narrow from/to",
+            extensions: JSONObject([
+                (
+                    "errors",
+                    .array([
+                        .object(
+                            JSONObject([
+                                ("path", .string("to")),
+                                ("reason", .string("the range is too large for one back-test")),
+                            ])
+                        )
+                    ])
+                ),
+                ("maximum_events", .integer(Int64(maximum))),
+            ])
+        )
+    }
+
     /// 400 for rule text that does not load: each error with its line, column and message.
     static func invalidRule(_ errors: [RuleError]) -> Problem {
         let list: [JSONValue] = errors.prefix(100).map { error in

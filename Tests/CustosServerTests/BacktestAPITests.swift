@@ -93,8 +93,16 @@ struct BacktestAPITests {
         Timestamp(millisecondsSinceEpoch: EventFixtures.baseTime.millisecondsSinceEpoch + m * 60_000)
     }
 
-    @Test func returnsExactlyTheFindingsOfTheOfflineEngine() async throws {
-        let server = try await TestServer()
+    /// Both ways of reading the range: the SQLite store's walk of the commit order, and (behind a wrapper that does
+    /// not offer it) the paged query API.
+    @Test(arguments: [false, true])
+    func returnsExactlyTheFindingsOfTheOfflineEngine(throughPagedQueries: Bool) async throws {
+        let gate = StoreGate()
+        await gate.open()
+        let server =
+            throughPagedQueries
+            ? try await TestServer(wrap: { GatedStore(inner: $0, gate: gate) }) : try await TestServer()
+        #expect((server.api.store is any EventRangeScanning) == !throughPagedQueries)
         let events = Self.history()
         try await Self.append(events, to: server)
         let from = Self.minutes(600)

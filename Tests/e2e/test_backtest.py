@@ -27,7 +27,8 @@ def history(tmp_path_factory):
     data = root / "data"
     data.mkdir()
     shutil.copy(sim / "entities.json", data / "entities.json")
-    run_cli("ingest", str(sim / "events.ndjson"), "--data", str(data), check=True, timeout=600)
+    # One batch at a time, so commit (seq) order is file order and the back-test sees what `rules test` sees.
+    run_cli("ingest", str(sim / "events.ndjson"), "--data", str(data), "--parallel", "1", check=True, timeout=600)
     times = [json.loads(line)["time"] for line in (sim / "events.ndjson").read_text().splitlines() if line.strip()]
     # A candidate of two rule files: a correlation (bulk export) and a reference rule (watch list).
     candidate = root / "candidate.yml"
