@@ -10,6 +10,7 @@ struct Custos: AsyncParsableCommand {
             DemoCommand.self, ServeCommand.self, IngestCommand.self, QueryCommand.self, KeysCommand.self,
             SimulateCommand.self, BenchCommand.self, KeygenCommand.self, VerifyCommand.self,
             PolicyCommand.self, RulesCommand.self, EvalCommand.self,
+            ReferenceCommand.self, ExplainCommand.self,
         ]
     )
 }

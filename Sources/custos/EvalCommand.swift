@@ -23,6 +23,9 @@ struct EvalCommand: AsyncParsableCommand {
     @Option(name: .long, help: "The rule directory (default: rules).")
     var rules: String = "rules"
 
+    @Flag(name: .long, help: "Do not run the behavioural baselines (baselines.yml in the rule directory).")
+    var noBaselines = false
+
     @Option(name: .long, help: "Output format: table or json.")
     var format: String = "table"
 
@@ -42,9 +45,15 @@ struct EvalCommand: AsyncParsableCommand {
     func run() async throws {
         let ruleSet = try RulePack.load(directory: rules)
         let entitiesPath = sim + "/entities.json"
-        let reference =
-            FileManager.default.fileExists(atPath: entitiesPath) ? try RulePack.loadReference(entitiesPath) : nil
-        let findings = try RulePack.run(ruleSet, eventsPath: sim + "/events.ndjson", reference: reference)
+        let baselines = noBaselines ? nil : try RulePack.loadBaselines(directory: rules)
+        let entities =
+            FileManager.default.fileExists(atPath: entitiesPath) ? try RulePack.loadEntities(entitiesPath) : nil
+        let findings = try RulePack.run(
+            ruleSet,
+            eventsPath: sim + "/events.ndjson",
+            entities: entities,
+            baselines: baselines
+        )
         let labels = try Self.readLabels(sim + "/labels.ndjson")
         let report = Self.evaluate(findings: findings, labels: labels)
         if format == "json" {
