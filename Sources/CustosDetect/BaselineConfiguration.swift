@@ -58,9 +58,11 @@ public struct BaselineConfiguration: Sendable, Hashable {
         .dailySubjects: MeasureThresholds(level: "medium", minimum: 40, ratio: 3, madMultiplier: 6),
         .hourlySearches: MeasureThresholds(level: "medium", minimum: 40, ratio: 4, madMultiplier: 6),
     ]
-    /// The unusual-hour detector (`baseline.active_hours`): activity in a local hour that neither it nor an
-    /// adjacent hour saw on any active day of the window.
+    /// The unusual-hour detector (`baseline.active_hours`): activity in a local hour such that no active day of the
+    /// window saw activity within `activeHoursMargin` hours of it.
     public var activeHours = Switch(level: "medium")
+    /// How many hours on either side of an hour must have been quiet for it to be unusual.
+    public var activeHoursMargin = 2
     /// First-seen detectors.
     public var firstSeen: [FirstSeenKind: Switch] = [
         .device: Switch(level: "medium"), .network: Switch(level: "low"),
@@ -114,11 +116,14 @@ public struct BaselineConfiguration: Sendable, Hashable {
                     )
                 }
             case "active_hours":
-                configuration.activeHours = try detectorSwitch(
-                    member.value,
-                    reader,
-                    defaults: configuration.activeHours
-                )
+                var margin = configuration.activeHoursMargin
+                configuration.activeHours = try detectorSwitch(member.value, reader, defaults: configuration.activeHours) {
+                    key, value throws(RuleError) in
+                    guard key == "margin_hours" else { return false }
+                    margin = try integer(value, reader, in: 0...11)
+                    return true
+                }
+                configuration.activeHoursMargin = margin
             case "first_seen":
                 for entry in try reader.mapping(member.value, what: "first_seen") {
                     guard let kind = FirstSeenKind(rawValue: entry.key) else {

@@ -172,9 +172,8 @@ public struct BaselineDetector: Sendable {
             let hourOfDay = Int(hour - day * 24)
             // Unusual hour: nothing in this hour or next to it on any active day of the window.
             if warmedUp, configuration.activeHours.enabled, state.reported & Self.activeHoursBit == 0 {
-                let neighbourhood: UInt32 = [hourOfDay - 1, hourOfDay, hourOfDay + 1].reduce(0) {
-                    $0 | (1 << UInt32(($1 + 24) % 24))
-                }
+                let margin = configuration.activeHoursMargin
+                let neighbourhood: UInt32 = (-margin...margin).reduce(0) { $0 | (1 << UInt32((hourOfDay + $1 + 48) % 24)) }
                 let usual = state.history.reduce(UInt32(0)) { $0 | $1.hours }
                 if usual & neighbourhood == 0 {
                     state.reported |= Self.activeHoursBit
@@ -186,7 +185,8 @@ public struct BaselineDetector: Sendable {
                         Double(hourOfDay),
                         time,
                         "\(actor) active at \(Self.twoDigits(hourOfDay)):00–\(Self.twoDigits(hourOfDay)):59 local time; "
-                            + "on none of their last \(days) active days were they active within an hour of it "
+                            + "on none of their last \(days) active days were they active within \(margin) "
+                            + "hour\(margin == 1 ? "" : "s") of it "
                             + "(usual hours \(Self.hoursText(usual)))"
                     )
                 }
@@ -305,7 +305,9 @@ public struct BaselineDetector: Sendable {
             value: value,
             since: since,
             text:
-                "\(actor) \(what) in \(FindingExplanation.durationText(time - since)) (local day \(Self.date(day))); \(ratioText) "
+                "\(actor) \(what) "
+                + (time > since ? "in \(FindingExplanation.durationText(time - since))" : "at once")
+                + " (local day \(Self.date(day))); \(ratioText) "
                 + "\(configuration.windowDays)-day median of \(FindingExplanation.number(median)) "
                 + "(MAD \(FindingExplanation.number(mad)), \(history.count) active days)\(peerText)"
         )
@@ -321,10 +323,20 @@ public struct BaselineDetector: Sendable {
 
     static func twoDigits(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
 
+    /// The active hours as ranges: "07:00–17:59", "00:00–06:59, 21:00–23:59".
     static func hoursText(_ mask: UInt32) -> String {
-        let hours = (0..<24).filter { mask & (1 << UInt32($0)) != 0 }
-        guard let first = hours.first, let last = hours.last else { return "none" }
-        return "\(twoDigits(first)):00–\(twoDigits(last)):59"
+        var ranges: [String] = []
+        var hour = 0
+        while hour < 24 {
+            guard mask & (1 << UInt32(hour)) != 0 else {
+                hour += 1
+                continue
+            }
+            let first = hour
+            while hour < 24 && mask & (1 << UInt32(hour)) != 0 { hour += 1 }
+            ranges.append("\(twoDigits(first)):00–\(twoDigits(hour - 1)):59")
+        }
+        return ranges.isEmpty ? "none" : ranges.joined(separator: ", ")
     }
 }
 

@@ -219,11 +219,15 @@ struct BaselineDetectorTests {
     func activeHours() {
         var detector = BaselineDetector(directory: Self.directory)
         _ = Self.run(&detector, Self.history(days: 8))
-        // 08:50 is next to the usual 09:00–15:59.
-        #expect(Self.run(&detector, [Self.event("officer-0001", day: 8, hour: 8, minute: 50)]).isEmpty)
+        // 07:50 is within two hours of the usual 09:00–15:59.
+        #expect(Self.run(&detector, [Self.event("officer-0001", day: 8, hour: 7, minute: 50)]).isEmpty)
         let night = Self.run(&detector, [Self.event("officer-0001", day: 9, hour: 2, minute: 30)])
         #expect(night.map(\.rule) == ["baseline.active_hours"])
         #expect(night.first?.explanation.contains("active at 02:00–02:59 local time") == true)
+        #expect(
+            night.first?.explanation.contains("within 2 hours of it (usual hours 07:00–07:59, 09:00–15:59)") == true,
+            "\(night.first?.explanation ?? "")"
+        )
     }
 
     /// A long mixed stream with spikes, new devices and a dormant user, for the snapshot test.
