@@ -48,18 +48,32 @@ struct EvalCommand: AsyncParsableCommand {
         let baselines = noBaselines ? nil : try RulePack.loadBaselines(directory: rules)
         let entities =
             FileManager.default.fileExists(atPath: entitiesPath) ? try RulePack.loadEntities(entitiesPath) : nil
+        var state: (users: Int, bytes: Int)?
         let findings = try RulePack.run(
             ruleSet,
             eventsPath: sim + "/events.ndjson",
             entities: entities,
             baselines: baselines
-        )
+        ) { state = $0 }
         let labels = try Self.readLabels(sim + "/labels.ndjson")
-        let report = Self.evaluate(findings: findings, labels: labels)
+        var report = Self.evaluate(findings: findings, labels: labels)
+        if let state, var object = report.objectValue {
+            // The baselines' state at the end of the run: users with state and an estimate of its bytes.
+            object["baseline_users"] = .integer(Int64(state.users))
+            object["baseline_state_bytes"] = .integer(Int64(state.bytes))
+            object["baseline_state_bytes_per_user"] = .integer(Int64(state.bytes / max(1, state.users)))
+            report = .object(object)
+        }
         if format == "json" {
             print(String(decoding: CanonicalJSON.encode(report), as: UTF8.self))
         } else {
             print(Self.table(report))
+            if let state {
+                print(
+                    "baseline state: \(state.users) users, \(state.bytes) bytes "
+                        + "(\(state.bytes / max(1, state.users)) per user)"
+                )
+            }
         }
     }
 

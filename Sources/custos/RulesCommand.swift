@@ -151,7 +151,8 @@ enum RulePack {
         _ ruleSet: RuleSet,
         eventsPath: String,
         entities: JSONValue?,
-        baselines: BaselineConfiguration? = nil
+        baselines: BaselineConfiguration? = nil,
+        baselineState: ((users: Int, bytes: Int)) -> Void = { _ in }
     ) throws
         -> [ReportedFinding]
     {
@@ -216,6 +217,7 @@ enum RulePack {
             }
         }
         for finding in engine.finish() { report(finding, actor: nil) }
+        if let baselineDetector { baselineState((baselineDetector.userCount, baselineDetector.stateBytes)) }
         return reported
     }
 }
