@@ -43,7 +43,10 @@ let package = Package(
         .target(name: "CustosPolicy", dependencies: ["CustosCore"], swiftSettings: swiftSettings),
         .target(
             name: "CustosDetect",
-            dependencies: ["CustosCore", .product(name: "Yams", package: "Yams")],
+            dependencies: [
+                "CustosCore", .product(name: "Yams", package: "Yams"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
             swiftSettings: swiftSettings
         ),
         .target(name: "CustosSimulation", dependencies: ["CustosCore"], swiftSettings: swiftSettings),
@@ -96,7 +99,11 @@ let package = Package(
         ),
 
         // Tests: one target per module.
-        .testTarget(name: "CustosCoreTests", dependencies: ["CustosCore", "CustosTestKit"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "CustosCoreTests",
+            dependencies: ["CustosCore", "CustosTestKit"],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(name: "CustosLedgerTests", dependencies: ["CustosLedger"], swiftSettings: swiftSettings),
         .testTarget(
             name: "CustosPolicyTests",
@@ -105,7 +112,7 @@ let package = Package(
         ),
         .testTarget(
             name: "CustosDetectTests",
-            dependencies: ["CustosDetect", "CustosCore"],
+            dependencies: ["CustosDetect", "CustosCore", "CustosSimulation"],
             exclude: ["Fixtures"],
             swiftSettings: swiftSettings
         ),

@@ -9,6 +9,8 @@ public struct Finding: Sendable, Hashable, Codable {
         case match
         /// A correlation rule fired.
         case correlation
+        /// A behavioural baseline, first-seen or dormancy detector reported (``BaselineDetector``).
+        case baseline
     }
 
     /// Match or correlation.

@@ -19,7 +19,16 @@ public import CustosCore
 /// | `subject_in_assigned_case` | some subject is a subject of a case assigned to the actor |
 /// | `subject_watchlisted` | some subject is on a watch list |
 /// | `subject_is_actor` | some subject is the actor's own person record |
-/// | `subject_shares_actor_surname` | some subject has the actor's surname |
+/// | `subject_shares_actor_surname` | some subject has the actor's surname (normalised: case, accents, spacing) |
+/// | `subject_shares_actor_address` | some subject lives at the actor's home address, at street level |
+/// | `subject_explained` | every subject access is explained by the graph (``AccessExplanation``) |
+/// | `subject_explanation` | `assignment`, `former_assignment`, `referral`, `supervision`, `records_request`,
+///   `support_ticket`, `scheduled_job` or `unexplained` (the first unexplained subject, else the first subject) |
+///
+/// Surnames and addresses match on their normalised form (``PersonalAttributeNormalizer``) or, when the reference
+/// holds protected values (``PersonalAttributeProtector``), on the protected form: a reference protected with one key
+/// gives exactly the enrichment of the unprotected one. Give the protector when the reference mixes protected and
+/// plain values, so the plain ones are protected before matching.
 public struct ReferenceEnrichment: Sendable {
     struct User: Sendable {
         var status: String
@@ -29,6 +38,7 @@ public struct ReferenceEnrichment: Sendable {
         var devices: Set<String>
         var person: String?
         var surname: String?
+        var address: String?
         /// Local date from which `formerly_assigned` cases no longer count (a role change); nil: none.
         var roleChangeDate: String?
     }
@@ -38,10 +48,24 @@ public struct ReferenceEnrichment: Sendable {
     private var formerCases: [String: Set<String>] = [:]  // user → cases assigned before a role change
     private var caseSubjects: [String: Set<String>] = [:]  // case → person ids
     private var watchlisted: Set<String> = []
-    private var surnames: [String: String] = [:]  // person → lowercased surname
+    private var surnames: [String: String] = [:]  // person → surname match key
+    private var addresses: [String: String] = [:]  // person → address match key
+    /// The explanation-based classification of subject accesses (``AccessExplanation``).
+    public let explanation: AccessExplanation
 
-    /// Indexes a Cedar entities array; entities of other types or shapes are ignored.
-    public init(entities: JSONValue) {
+    /// Indexes a Cedar entities array; entities of other types or shapes are ignored. With a `protector`, plain
+    /// surnames and addresses are protected before matching (needed only when the reference mixes both forms).
+    public init(entities: JSONValue, protector: PersonalAttributeProtector? = nil) {
+        func nameKey(_ value: JSONValue?) -> String? {
+            guard let text = value?.stringValue else { return nil }
+            if PersonalAttributeProtector.isProtected(text) { return text }
+            return protector?.protect(name: text) ?? PersonalAttributeNormalizer.name(text)
+        }
+        func addressKey(_ value: JSONValue?) -> String? {
+            guard let value else { return nil }
+            return protector?.protect(address: value) ?? PersonalAttributeProtector.addressKey(value)
+        }
+        explanation = AccessExplanation(entities: entities)
         var offsets: [String: Int64] = [:]
         let list = entities.arrayValue ?? []
         for entity in list {
@@ -71,7 +95,8 @@ public struct ReferenceEnrichment: Sendable {
                     offsetMinutes: org.flatMap { offsets[$0] } ?? 0,
                     devices: Set((attrs["devices"]?.arrayValue ?? []).compactMap(\.stringValue)),
                     person: Self.entityID(attrs["person"]),
-                    surname: attrs["surname"]?.stringValue?.lowercased(),
+                    surname: nameKey(attrs["surname"]),
+                    address: addressKey(attrs["home_address"]),
                     roleChangeDate: attrs["role_change_date"]?.stringValue
                 )
             case "Custos::Case":
@@ -84,7 +109,8 @@ public struct ReferenceEnrichment: Sendable {
                     formerCases[user, default: []].insert(id)
                 }
             case "Custos::Person":
-                if let surname = attrs["surname"]?.stringValue { surnames[id] = surname.lowercased() }
+                if let surname = nameKey(attrs["surname"]) { surnames[id] = surname }
+                if let address = addressKey(attrs["address"]) { addresses[id] = address }
                 let parents = object["parents"]?.arrayValue ?? []
                 if parents.contains(where: { $0.objectValue?["type"]?.stringValue == "Custos::WatchList" }) {
                     watchlisted.insert(id)
@@ -142,7 +168,11 @@ public struct ReferenceEnrichment: Sendable {
                 out["subject_shares_actor_surname"] = .bool(
                     user.surname.map { surname in subjects.contains { surnames[$0] == surname } } ?? false
                 )
+                out["subject_shares_actor_address"] = .bool(
+                    user.address.map { address in subjects.contains { addresses[$0] == address } } ?? false
+                )
             }
+            for (key, value) in explanation.enrichment(for: fields, time: time) { out[key] = value }
         }
         return out
     }

@@ -72,7 +72,7 @@ public enum SigmaParser {
         return rule
     }
 
-    private static func ruleError(_ error: YamlError, file: String) -> RuleError {
+    static func ruleError(_ error: YamlError, file: String) -> RuleError {
         switch error {
         case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _),
             .composer(let context, let problem, let mark, _):

@@ -24,7 +24,9 @@ enum DetectionWiring {
         }
         var settings = DetectionService.Configuration(rulesDirectory: directory)
         settings.allowedLatenessMilliseconds = Int64(configuration.allowedLatenessSeconds) * 1000
-        let reference = loadReference(dataDirectory: configuration.dataDirectory, logger: logger)
+        let entities = loadEntities(dataDirectory: configuration.dataDirectory, logger: logger)
+        let reference = entities.map { ReferenceEnrichment(entities: $0) }
+        let baselines = loadBaselines(rulesDirectory: directory, logger: logger)
         let service = DetectionService(
             store: store,
             configuration: settings,
@@ -34,15 +36,40 @@ enum DetectionWiring {
             logger: logger,
             onAlertChange: onAlertChange
         )
-        return Task { await service.run() }
+        return Task {
+            if let baselines {
+                let directory = entities.map { BaselineDirectory(entities: $0) } ?? BaselineDirectory()
+                await service.addSource(
+                    name: "baselines",
+                    BaselineDetector(configuration: baselines, directory: directory)
+                )
+            }
+            await service.run()
+        }
+    }
+
+    /// The baselines configuration of the rules directory (`baselines.yml`), nil when there is none or it is
+    /// invalid (then the error is logged as `file:line:column: message` and the baselines are off).
+    static func loadBaselines(rulesDirectory: String, logger: Logger) -> BaselineConfiguration? {
+        for name in BaselineConfiguration.fileNames.sorted() {
+            let path = (rulesDirectory as NSString).appendingPathComponent(name)
+            guard let data = FileManager.default.contents(atPath: path) else { continue }
+            do {
+                return try BaselineConfiguration.parse(String(decoding: data, as: UTF8.self), file: path)
+            } catch {
+                logger.error("\(error.description); the baselines are off")
+                return nil
+            }
+        }
+        return nil
     }
 
     /// The reference data for enrichment: `DATA/entities.json` (Cedar entities), when present and valid.
-    static func loadReference(dataDirectory: String, logger: Logger) -> ReferenceEnrichment? {
+    static func loadEntities(dataDirectory: String, logger: Logger) -> JSONValue? {
         let path = (dataDirectory as NSString).appendingPathComponent("entities.json")
         guard let data = FileManager.default.contents(atPath: path) else { return nil }
         do {
-            return ReferenceEnrichment(entities: try JSONParser().parse(Array(data)))
+            return try JSONParser().parse(Array(data))
         } catch {
             logger.error("\(path) is not JSON (\(error)); detection runs without reference data")
             return nil

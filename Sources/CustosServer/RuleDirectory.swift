@@ -2,7 +2,7 @@ import Crypto
 import CustosDetect
 import Foundation
 
-/// The rule files of a directory (`*.yml`, `*.yaml`), read for the detection service, with a fingerprint that
+/// The Sigma rule files of a directory (`*.yml`, `*.yaml` but the baselines configuration), read for the detection service, with a fingerprint that
 /// changes when any file is added, removed or edited (for hot reload).
 struct RuleDirectory: Sendable {
     /// File path → YAML text.
@@ -28,7 +28,7 @@ struct RuleDirectory: Sendable {
         let fingerprint = fingerprint(of: directory)
         var files: [String: String] = [:]
         let names = ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? [])
-            .filter { $0.hasSuffix(".yml") || $0.hasSuffix(".yaml") }
+            .filter { ($0.hasSuffix(".yml") || $0.hasSuffix(".yaml")) && !BaselineConfiguration.fileNames.contains($0) }
         for name in names {
             let path = (directory as NSString).appendingPathComponent(name)
             if let data = FileManager.default.contents(atPath: path) {

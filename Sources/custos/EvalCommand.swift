@@ -23,6 +23,9 @@ struct EvalCommand: AsyncParsableCommand {
     @Option(name: .long, help: "The rule directory (default: rules).")
     var rules: String = "rules"
 
+    @Flag(name: .long, help: "Do not run the behavioural baselines (baselines.yml in the rule directory).")
+    var noBaselines = false
+
     @Option(name: .long, help: "Output format: table or json.")
     var format: String = "table"
 
@@ -42,15 +45,35 @@ struct EvalCommand: AsyncParsableCommand {
     func run() async throws {
         let ruleSet = try RulePack.load(directory: rules)
         let entitiesPath = sim + "/entities.json"
-        let reference =
-            FileManager.default.fileExists(atPath: entitiesPath) ? try RulePack.loadReference(entitiesPath) : nil
-        let findings = try RulePack.run(ruleSet, eventsPath: sim + "/events.ndjson", reference: reference)
+        let baselines = noBaselines ? nil : try RulePack.loadBaselines(directory: rules)
+        let entities =
+            FileManager.default.fileExists(atPath: entitiesPath) ? try RulePack.loadEntities(entitiesPath) : nil
+        var state: (users: Int, bytes: Int)?
+        let findings = try RulePack.run(
+            ruleSet,
+            eventsPath: sim + "/events.ndjson",
+            entities: entities,
+            baselines: baselines
+        ) { state = $0 }
         let labels = try Self.readLabels(sim + "/labels.ndjson")
-        let report = Self.evaluate(findings: findings, labels: labels)
+        var report = Self.evaluate(findings: findings, labels: labels)
+        if let state, var object = report.objectValue {
+            // The baselines' state at the end of the run: users with state and an estimate of its bytes.
+            object["baseline_users"] = .integer(Int64(state.users))
+            object["baseline_state_bytes"] = .integer(Int64(state.bytes))
+            object["baseline_state_bytes_per_user"] = .integer(Int64(state.bytes / max(1, state.users)))
+            report = .object(object)
+        }
         if format == "json" {
             print(String(decoding: CanonicalJSON.encode(report), as: UTF8.self))
         } else {
             print(Self.table(report))
+            if let state {
+                print(
+                    "baseline state: \(state.users) users, \(state.bytes) bytes "
+                        + "(\(state.bytes / max(1, state.users)) per user)"
+                )
+            }
         }
     }
 

@@ -20,8 +20,9 @@ struct RulesTestCommand: AsyncParsableCommand {
         discussion: """
             Each finding is one line: {"rule","actor","time","severity","explanation","evidence":[event ids]}. \
             With --reference (Cedar entities JSON, as `custos simulate` writes), each event is enriched first \
-            (enrichment.subject_watchlisted, enrichment.case_assigned, …). Rule-file errors are printed as \
-            file:line:column: message and the command exits with status 2.
+            (enrichment.subject_watchlisted, enrichment.case_assigned, …). A baselines.yml in the rule directory \
+            configures the behavioural baselines (docs/rules.md), which run with the Sigma rules. Rule-file errors \
+            are printed as file:line:column: message and the command exits with status 2.
             """
     )
 
@@ -40,13 +41,18 @@ struct RulesTestCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Allowed lateness of correlation windows in seconds (default 60, as the server).")
     var latenessSeconds: Int64 = 60
 
+    @Flag(name: .long, help: "Do not run the behavioural baselines (baselines.yml in the rule directory).")
+    var noBaselines = false
+
     func run() async throws {
         let ruleSet = try RulePack.load(directory: rules)
-        let enrichment = try reference.map(RulePack.loadReference)
+        let baselines = noBaselines ? nil : try RulePack.loadBaselines(directory: rules)
+        let entities = try reference.map(RulePack.loadEntities)
         let findings = try RulePack.run(
             ruleSet,
             eventsPath: events,
-            reference: enrichment,
+            entities: entities,
+            baselines: baselines,
             finish: !open,
             latenessMilliseconds: latenessSeconds * 1000
         )
@@ -70,7 +76,7 @@ enum RulePack {
         let names: [String]
         do {
             names = try FileManager.default.contentsOfDirectory(atPath: directory)
-                .filter { $0.hasSuffix(".yml") || $0.hasSuffix(".yaml") }.sorted()
+                .filter { ($0.hasSuffix(".yml") || $0.hasSuffix(".yaml")) && !baselineFileNames.contains($0) }.sorted()
         } catch {
             throw ValidationErrorText("cannot read the rule directory \(directory)")
         }
@@ -91,28 +97,59 @@ enum RulePack {
         return ruleSet
     }
 
-    /// Reads a Cedar entities JSON file into an enrichment index.
-    static func loadReference(_ path: String) throws -> ReferenceEnrichment {
+    /// The file names in a rule directory that configure baselines rather than hold Sigma rules.
+    static let baselineFileNames = BaselineConfiguration.fileNames
+
+    /// Reads the directory's baselines.yml, nil when there is none; on an error prints it and exits with status 2.
+    static func loadBaselines(directory: String) throws -> BaselineConfiguration? {
+        for name in baselineFileNames.sorted() {
+            let path = (directory as NSString).appendingPathComponent(name)
+            guard let data = FileManager.default.contents(atPath: path) else { continue }
+            do {
+                return try BaselineConfiguration.parse(String(decoding: data, as: UTF8.self), file: path)
+            } catch {
+                printError(error.description)
+                throw ExitCode(2)
+            }
+        }
+        return nil
+    }
+
+    /// Reads a Cedar entities JSON file.
+    static func loadEntities(_ path: String) throws -> JSONValue {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw ValidationErrorText("cannot read \(path)")
         }
         do {
-            return ReferenceEnrichment(entities: try JSONParser().parse(Array(data)))
+            return try JSONParser().parse(Array(data))
         } catch {
             throw ValidationErrorText("\(path): not JSON: \(error)")
         }
     }
 
-    /// Runs a rule set over an NDJSON event file (in its order) and returns every finding, `finish()` included.
+    /// Reads a Cedar entities JSON file into an enrichment index.
+    static func loadReference(_ path: String) throws -> ReferenceEnrichment {
+        ReferenceEnrichment(entities: try loadEntities(path))
+    }
+
+    /// Runs a rule set (and baselines, when configured) over an NDJSON event file (in its order) and returns every
+    /// finding, `finish()` included. `entities` (Cedar entities JSON) enriches the events and gives the baselines
+    /// their directory.
     static func run(
         _ ruleSet: RuleSet,
         eventsPath: String,
-        reference: ReferenceEnrichment?,
+        entities: JSONValue?,
+        baselines: BaselineConfiguration? = nil,
+        baselineState: ((users: Int, bytes: Int)) -> Void = { _ in },
         finish: Bool = true,
         latenessMilliseconds: Int64 = 60_000
     ) throws
         -> [ReportedFinding]
     {
+        let reference = entities.map { ReferenceEnrichment(entities: $0) }
+        var baselineDetector = baselines.map {
+            BaselineDetector(configuration: $0, directory: entities.map(BaselineDirectory.init) ?? BaselineDirectory())
+        }
         var engine: DetectionEngine
         do {
             engine = try DetectionEngine(
@@ -151,12 +188,16 @@ enum RulePack {
                 )
                 reporter.observe(actor: actor, index: position)
                 for finding in engine.process(event) { reported.append(reporter.report(finding, eventActor: actor)) }
+                for finding in baselineDetector?.process(event) ?? [] {
+                    reported.append(reporter.report(finding, eventActor: actor))
+                }
                 position += 1
             }
         }
         if finish {
             for finding in engine.finish() { reported.append(reporter.report(finding, eventActor: nil)) }
         }
+        if let baselineDetector { baselineState((baselineDetector.userCount, baselineDetector.stateBytes)) }
         return reported
     }
 }
