@@ -3,6 +3,7 @@ public import CustosLedger
 import CustosSQLite
 import Foundation
 import Hummingbird
+import HummingbirdTLS
 import Logging
 
 /// Runs the Custos HTTP server on the embedded store until SIGINT or SIGTERM.
@@ -27,6 +28,7 @@ public enum CustosServerRunner {
         store: SQLiteStore,
         signer: Ed25519NoteSigner,
         rules: (directory: String, rules: [ConsoleRule])? = nil,
+        tls: ServerTLSFiles? = nil,
         onStarted: @escaping @Sendable (String) async -> Void = { _ in }
     ) async throws {
         var logger = Logger(label: "custos")
@@ -49,10 +51,11 @@ public enum CustosServerRunner {
             maximumBodyBytes: configuration.maximumBodyBytes,
             ledger: publisher,
             policies: policies,
-            console: consoleConfiguration(configuration, store: store, signer: signer, rules: rules)
+            console: consoleConfiguration(configuration, store: store, signer: signer, rules: rules, tls: tls != nil)
         )
         let app = Application(
             router: api.router(),
+            server: try tls.map { try .tls(.http1(), tlsConfiguration: try $0.configuration()) } ?? .http1(),
             configuration: .init(
                 address: .hostname(configuration.host, port: configuration.port),
                 serverName: "custos"
@@ -63,7 +66,7 @@ public enum CustosServerRunner {
                         "\($0.ipAddress ?? configuration.host):\($0.port ?? configuration.port)"
                     }
                     ?? "\(configuration.host):\(configuration.port)"
-                await onStarted("http://" + address)
+                await onStarted((tls == nil ? "http://" : "https://") + address)
             },
             logger: logger
         )
@@ -80,7 +83,8 @@ public enum CustosServerRunner {
         _ configuration: ServerConfiguration,
         store: SQLiteStore,
         signer: Ed25519NoteSigner,
-        rules: (directory: String, rules: [ConsoleRule])?
+        rules: (directory: String, rules: [ConsoleRule])?,
+        tls: Bool
     ) -> ConsoleConfiguration {
         let policyPath = (configuration.dataDirectory as NSString).appendingPathComponent(LoadedPolicies.policyFile)
         let policyText = FileManager.default.contents(atPath: policyPath).map { String(decoding: $0, as: UTF8.self) }
@@ -97,7 +101,8 @@ public enum CustosServerRunner {
                     checkpointsVerified: r.checkpointsVerified,
                     problems: r.problems
                 )
-            }
+            },
+            secureCookies: tls
         )
     }
 }
