@@ -4,6 +4,7 @@ import CustosSQLite
 import CustosStore
 import Foundation
 import Hummingbird
+import HummingbirdTLS
 import Logging
 
 /// Runs the Custos HTTP server on the embedded store until SIGINT or SIGTERM.
@@ -28,6 +29,7 @@ public enum CustosServerRunner {
         store: SQLiteStore,
         signer: Ed25519NoteSigner,
         rules: (directory: String, rules: [ConsoleRule])? = nil,
+        tls: ServerTLSFiles? = nil,
         onStarted: @escaping @Sendable (String) async -> Void = { _ in },
         onAlertChange: @escaping @Sendable (AlertChange) async -> Void = { _ in }
     ) async throws {
@@ -65,7 +67,7 @@ public enum CustosServerRunner {
                 maximumEvents: configuration.backtestMaximumEvents,
                 reference: try ReferenceFile.load(dataDirectory: configuration.dataDirectory)
             ),
-            console: consoleConfiguration(configuration, store: store, signer: signer, rules: rules)
+            console: consoleConfiguration(configuration, store: store, signer: signer, rules: rules, tls: tls != nil)
         )
         let detection = DetectionWiring.start(
             configuration,
@@ -78,6 +80,7 @@ public enum CustosServerRunner {
         defer { detection?.cancel() }
         let app = Application(
             router: api.router(),
+            server: try tls.map { try .tls(.http1(), tlsConfiguration: try $0.configuration()) } ?? .http1(),
             configuration: .init(
                 address: .hostname(configuration.host, port: configuration.port),
                 serverName: "custos"
@@ -88,7 +91,7 @@ public enum CustosServerRunner {
                         "\($0.ipAddress ?? configuration.host):\($0.port ?? configuration.port)"
                     }
                     ?? "\(configuration.host):\(configuration.port)"
-                await onStarted("http://" + address)
+                await onStarted((tls == nil ? "http://" : "https://") + address)
             },
             logger: logger
         )
@@ -124,7 +127,8 @@ public enum CustosServerRunner {
         _ configuration: ServerConfiguration,
         store: SQLiteStore,
         signer: Ed25519NoteSigner,
-        rules: (directory: String, rules: [ConsoleRule])?
+        rules: (directory: String, rules: [ConsoleRule])?,
+        tls: Bool
     ) -> ConsoleConfiguration {
         let policyPath = (configuration.dataDirectory as NSString).appendingPathComponent(LoadedPolicies.policyFile)
         let policyText = FileManager.default.contents(atPath: policyPath).map { String(decoding: $0, as: UTF8.self) }
@@ -141,7 +145,8 @@ public enum CustosServerRunner {
                     checkpointsVerified: r.checkpointsVerified,
                     problems: r.problems
                 )
-            }
+            },
+            secureCookies: tls
         )
     }
 }

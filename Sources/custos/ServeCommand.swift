@@ -29,7 +29,16 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .long, help: "The Sigma rule pack the console lists (default ./rules when it exists).")
     var rules: String?
 
+    @Option(name: .customLong("tls-cert"), help: "Serve HTTPS with this PEM certificate chain (needs --tls-key).")
+    var tlsCert: String?
+
+    @Option(name: .customLong("tls-key"), help: "The PEM private key of --tls-cert.")
+    var tlsKey: String?
+
     func run() async throws {
+        guard (tlsCert == nil) == (tlsKey == nil) else {
+            throw ValidationError("--tls-cert and --tls-key go together")
+        }
         var c = ServerConfiguration()
         if let config {
             do { c = try ServerConfiguration.load(path: config) } catch { throw ValidationError("\(error)") }
@@ -51,7 +60,8 @@ struct ServeCommand: AsyncParsableCommand {
                 c,
                 store: store,
                 signer: key.signer,
-                rules: rulesDirectory.map { ($0, ConsoleRulePack.load(directory: $0)) }
+                rules: rulesDirectory.map { ($0, ConsoleRulePack.load(directory: $0)) },
+                tls: tlsCert.map { ServerTLSFiles(certificatePath: $0, keyPath: tlsKey ?? "") }
             ) { url in
                 printFlushed("Custos is listening on \(url) (data: \(dataDirectory))")
             }
