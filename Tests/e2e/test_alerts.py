@@ -174,3 +174,46 @@ def test_kill9_mid_stream_restart_matches_offline_back_test(tmp_path, simulation
     assert offline["open"], "the offline run found nothing"
     assert offline["open"] - covered == Counter(), (offline["open"] - covered)
     assert covered - offline["finish"] == Counter(), (covered - offline["finish"])
+
+
+def test_the_server_runs_the_baselines(tmp_path, server_factory):
+    """rules/baselines.yml makes the live service run the behavioural baselines beside the Sigma rules: an account
+    whose directory `last_activity` is long past is reported as dormant on its first event, by the server as by
+    `custos rules test`."""
+    from conftest import make_event
+
+    data = tmp_path / "data"
+    data.mkdir()
+    shutil.copytree(RULES, data / "rules")
+    entities = [
+        {"uid": {"type": "Custos::OrgUnit", "id": "fo/x"}, "attrs": {"utc_offset_minutes": 0}, "parents": []},
+        {"uid": {"type": "Custos::User", "id": "officer-dormant"},
+         "attrs": {"kind": "human", "role": "officer", "org": {"__entity": {"type": "Custos::OrgUnit", "id": "fo/x"}},
+                   "status": "active", "last_activity": "2025-01-15"}, "parents": []},
+    ]
+    (data / "entities.json").write_text(json.dumps(entities))
+    keys = prepare_keys(data)
+    server = server_factory(data)
+    event = make_event(actor={"id": "officer-dormant", "session": "s-1"}, time="2026-10-05T10:00:00Z")
+    assert server.post_events([event], keys["ingest"]).status_code == 200
+    deadline = time.monotonic() + 60
+    found = []
+    while not found and time.monotonic() < deadline:
+        found = [f for f in findings(server, keys["triage"]) if f["rule"] == "baseline.dormancy"]
+        time.sleep(0.2)
+    assert found, findings(server, keys["triage"])
+    assert found[0]["actor"] == "officer-dormant" and found[0]["evidence"] == [event["id"]]
+
+    events = tmp_path / "one.ndjson"
+    events.write_text(json.dumps(event) + "\n")
+    p = run_cli("rules", "test", "--rules", str(data / "rules"), "--events", str(events),
+                "--reference", str(data / "entities.json"), check=True)
+    offline = [json.loads(line) for line in p.stdout.splitlines() if line.strip()]
+    assert [f["rule"] for f in offline if f["rule"].startswith("baseline.")] == ["baseline.dormancy"]
+
+
+def prepare_keys(data: Path) -> dict:
+    return {
+        "ingest": create_key(data, "casebook-host", "ingest", name="ingest"),
+        "triage": create_key(data, "supervisor-1", "triage", name="triage"),
+    }
