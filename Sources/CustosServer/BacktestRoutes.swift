@@ -122,28 +122,8 @@ extension CustosAPI {
                 detail: "send the back-test as application/json: {\"rule\": <Sigma YAML text>, \"from\", \"to\"}"
             )
         }
-        let body: ByteBuffer
-        do {
-            body = try await request.body.collect(upTo: maximumBacktestBodyBytes)
-        } catch {
-            throw Problem(
-                .contentTooLarge,
-                type: "too-large",
-                title: "Request too large",
-                detail: "the body exceeds \(maximumBacktestBodyBytes) bytes"
-            )
-        }
-        let json: JSONValue
-        do {
-            json = try JSONParser(maximumDepth: 8).parse(Array(buffer: body))
-        } catch {
-            throw Problem.badParameter(
-                "body",
-                "malformed JSON at line \(error.line), column \(error.column): \(error.reason)"
-            )
-        }
-        guard case .object(let object) = json else {
-            throw Problem.badParameter("body", "must be a JSON object, not \(json.typeName)")
+        guard let object = try await JSONRequestBody.object(of: request, maximumBytes: maximumBacktestBodyBytes) else {
+            throw Problem.badParameter("body", "is required")
         }
         for key in object.keys where !backtestFields.contains(key) {
             throw Problem.badParameter(key, "unknown field (expected \(backtestFields.joined(separator: ", ")))")

@@ -130,31 +130,13 @@ extension CustosAPI {
 
     /// The optional `{"endpoint": name}` of a test request (an empty body means every endpoint).
     static func webhookTestEndpoint(_ request: Request) async throws -> String? {
-        let body: ByteBuffer
-        do {
-            body = try await request.body.collect(upTo: maximumWebhookTestBodyBytes)
-        } catch {
-            throw Problem(
-                .contentTooLarge,
-                type: "too-large",
-                title: "Request too large",
-                detail: "the body exceeds \(maximumWebhookTestBodyBytes) bytes"
+        guard
+            let object = try await JSONRequestBody.object(
+                of: request,
+                maximumBytes: maximumWebhookTestBodyBytes,
+                allowsEmpty: true
             )
-        }
-        let bytes = Array(buffer: body)
-        if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) { return nil }
-        let json: JSONValue
-        do {
-            json = try JSONParser(maximumDepth: 8).parse(bytes)
-        } catch {
-            throw Problem.badParameter(
-                "body",
-                "malformed JSON at line \(error.line), column \(error.column): \(error.reason)"
-            )
-        }
-        guard case .object(let object) = json else {
-            throw Problem.badParameter("body", "must be a JSON object, not \(json.typeName)")
-        }
+        else { return nil }
         for key in object.keys where key != "endpoint" {
             throw Problem.badParameter(key, "unknown field (expected endpoint)")
         }

