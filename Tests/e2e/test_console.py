@@ -148,7 +148,7 @@ def shot(driver, name: str) -> None:
 
 def heading(driver, predicate=lambda text: True, timeout: float = 20) -> str:
     """Waits until the page's h1 satisfies `predicate` (riding out the navigation that makes elements stale)."""
-    from selenium.common.exceptions import StaleElementReferenceException, NoSuchElementException
+    from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException, WebDriverException
     from selenium.webdriver.common.by import By
 
     deadline = time.monotonic() + timeout
@@ -160,6 +160,10 @@ def heading(driver, predicate=lambda text: True, timeout: float = 20) -> str:
                 return last
         except (StaleElementReferenceException, NoSuchElementException):
             pass
+        except WebDriverException as e:
+            # Chromium's form of a stale element while the next page replaces the document.
+            if "does not belong to the document" not in str(e):
+                raise
         time.sleep(0.1)
     raise AssertionError(f"heading {last!r} never matched")
 
