@@ -120,8 +120,13 @@ public struct BaselineConfiguration: Sendable, Hashable {
                 }
             case "active_hours":
                 var margin = configuration.activeHoursMargin
-                configuration.activeHours = try detectorSwitch(member.value, reader, defaults: configuration.activeHours) {
-                    key, value throws(RuleError) in
+                configuration.activeHours = try detectorSwitch(
+                    member.value,
+                    reader,
+                    defaults: configuration.activeHours
+                ) {
+                    key,
+                    value throws(RuleError) in
                     guard key == "margin_hours" else { return false }
                     margin = try integer(value, reader, in: 0...11)
                     return true

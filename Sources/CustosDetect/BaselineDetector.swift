@@ -170,10 +170,12 @@ public struct BaselineDetector: Sendable {
         if day == state.day {
             let hour = Self.floorDivide(local, Self.hourMilliseconds)
             let hourOfDay = Int(hour - day * 24)
-            // Unusual hour: nothing in this hour or next to it on any active day of the window.
+            // Unusual hour: no active day of the window was active within the margin of this hour.
             if warmedUp, configuration.activeHours.enabled, state.reported & Self.activeHoursBit == 0 {
                 let margin = configuration.activeHoursMargin
-                let neighbourhood: UInt32 = (-margin...margin).reduce(0) { $0 | (1 << UInt32((hourOfDay + $1 + 48) % 24)) }
+                let neighbourhood: UInt32 = (-margin...margin).reduce(0) {
+                    $0 | (1 << UInt32((hourOfDay + $1 + 48) % 24))
+                }
                 let usual = state.history.reduce(UInt32(0)) { $0 | $1.hours }
                 if usual & neighbourhood == 0 {
                     state.reported |= Self.activeHoursBit
