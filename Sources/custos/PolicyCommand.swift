@@ -8,7 +8,7 @@ struct PolicyCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "policy",
         abstract: "Work with Cedar policies.",
-        subcommands: [Check.self]
+        subcommands: [Check.self, PolicyTestCommand.self]
     )
 
     /// `custos policy check`: a what-if run of requests against policies and entities, without a server or store.
@@ -59,6 +59,9 @@ struct PolicyCommand: AsyncParsableCommand {
         @Flag(name: .long, help: "Name policies policy0, policy1, … by position even when they are annotated @id.")
         var positionalIds = false
 
+        @Flag(name: .long, help: "Add which policies decided and why, in words (an \"explanation\" member; a column).")
+        var explain = false
+
         func run() async throws {
             do {
                 try check()
@@ -107,9 +110,11 @@ struct PolicyCommand: AsyncParsableCommand {
 
             let authorizer = Authorizer()
             var output = Output(format: format)
+            let index = PolicyIndex(policySet)
             for (line, request) in parsedRequests {
-                let response = authorizer.isAuthorized(request, policies: policySet, entities: store)
-                output.add(line: line, request: request, response: response)
+                let response = authorizer.isAuthorized(request, index: index, entities: store)
+                let explanation = explain ? DecisionExplanation.explain(response, policies: policySet) : nil
+                output.add(line: line, request: request, response: response, explanation: explanation)
             }
             output.finish()
         }
@@ -243,7 +248,12 @@ private struct Output {
         self.format = format
     }
 
-    mutating func add(line: Int, request: AuthorizationRequest, response: AuthorizationResponse) {
+    mutating func add(
+        line: Int,
+        request: AuthorizationRequest,
+        response: AuthorizationResponse,
+        explanation: String? = nil
+    ) {
         let reasons = response.reasons.sorted()
         let errors = Set(response.errors.map(\.policyID)).sorted()
         switch format {
@@ -254,14 +264,20 @@ private struct Output {
             write(reasons)
             buffer.append(contentsOf: #","errors":"#.utf8)
             write(errors)
+            if let explanation {
+                buffer.append(contentsOf: #","explanation":"#.utf8)
+                CanonicalJSON.writeString(explanation, into: &buffer)
+            }
             buffer.append(contentsOf: "}\n".utf8)
             if buffer.count > 1 << 16 { flush() }
         case .table:
-            rows.append([
-                String(line), request.principal.description, request.action.description,
-                request.resource.description, response.decision.rawValue,
-                reasons.joined(separator: ","), errors.joined(separator: ","),
-            ])
+            rows.append(
+                [
+                    String(line), request.principal.description, request.action.description,
+                    request.resource.description, response.decision.rawValue,
+                    reasons.joined(separator: ","), errors.joined(separator: ","),
+                ] + (explanation.map { [$0] } ?? [])
+            )
         }
     }
 
@@ -281,7 +297,8 @@ private struct Output {
 
     mutating func finish() {
         if format == .table {
-            let header = ["LINE", "PRINCIPAL", "ACTION", "RESOURCE", "DECISION", "REASONS", "ERRORS"]
+            var header = ["LINE", "PRINCIPAL", "ACTION", "RESOURCE", "DECISION", "REASONS", "ERRORS"]
+            if rows.first?.count == header.count + 1 { header.append("EXPLANATION") }
             let all = [header] + rows
             var widths = [Int](repeating: 0, count: header.count)
             for row in all { for (i, cell) in row.enumerated() { widths[i] = max(widths[i], cell.count) } }
