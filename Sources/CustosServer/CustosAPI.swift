@@ -23,8 +23,14 @@ public final class CustosAPI: Sendable {
     public let maximumBodyBytes: Int
     /// The checkpoint signer over the store's ledger; nil serves no ledger routes (503).
     public let ledger: CheckpointPublisher?
-    /// The Cedar policies of the decision point; nil answers `/v1/authorize` with 503 (fail closed).
-    public let policies: LoadedPolicies?
+    /// The Cedar policies in force at the decision point; nil answers `/v1/authorize` with 503 (fail closed).
+    public var policies: LoadedPolicies? { policyRegistry.current?.loaded }
+    /// The break-glass reviews.
+    public let reviews: ReviewStore
+    /// The policy set in force, reloaded from the data directory on change.
+    public let policyRegistry: PolicyRegistry
+    /// The versioned entities decisions are made against; other components read and follow it.
+    public let entities: EntityRegistry
     let clock: @Sendable () -> Timestamp
 
     /// Creates the API over a store that keeps events and keys.
@@ -34,9 +40,14 @@ public final class CustosAPI: Sendable {
         maximumBodyBytes: Int = 32 << 20,
         clock: @escaping @Sendable () -> Timestamp = CustosAPI.systemClock,
         ledger: CheckpointPublisher? = nil,
-        policies: LoadedPolicies? = nil
+        policies: LoadedPolicies? = nil,
+        entities: EntityRegistry = EntityRegistry(),
+        dataDirectory: String? = nil,
+        reviews: ReviewStore = ReviewStore()
     ) {
-        self.policies = policies
+        self.reviews = reviews
+        policyRegistry = PolicyRegistry(initial: policies, dataDirectory: dataDirectory, now: clock())
+        self.entities = entities
         self.clock = clock
         let metrics = ServerMetrics()
         self.ledger = ledger
@@ -98,6 +109,10 @@ public final class CustosAPI: Sendable {
         addQueryRoutes(to: router)
         addLedgerRoutes(to: router)
         addAuthorizeRoutes(to: router)
+        addEntityRoutes(to: router)
+        addPolicyRoutes(to: router)
+        addReviewRoutes(to: router)
+        addPolicyCheckRoutes(to: router)
         return router
     }
 }

@@ -41,13 +41,18 @@ public enum CustosServerRunner {
         if policies == nil {
             logger.warning("no policies.cedar in the data directory: POST /v1/authorize answers 503")
         }
+        let reviews = try ReviewStore(dataDirectory: configuration.dataDirectory)
+        let entities = try EntityRegistry(dataDirectory: configuration.dataDirectory, schema: policies?.schema)
         try await publisher.publishIfDue()
         let api = CustosAPI(
             store: store,
             queueCapacity: configuration.queueCapacity,
             maximumBodyBytes: configuration.maximumBodyBytes,
             ledger: publisher,
-            policies: policies
+            policies: policies,
+            entities: entities,
+            dataDirectory: configuration.dataDirectory,
+            reviews: reviews
         )
         let app = Application(
             router: api.router(),
@@ -67,6 +72,8 @@ public enum CustosServerRunner {
         )
         let signing = Task { await publisher.run() }
         defer { signing.cancel() }
+        let policyPoll = Task { await api.pollPolicies(everySeconds: configuration.policyPollSeconds, logger: logger) }
+        defer { policyPoll.cancel() }
         try await app.runService()
         signing.cancel()
         _ = try? await publisher.publishIfGrown()

@@ -22,6 +22,8 @@ public struct ServerConfiguration: Sendable, Hashable {
     public var checkpointIntervalSeconds = 5
     /// The most new entries before a checkpoint is signed ahead of the interval.
     public var checkpointEntries = 10_000
+    /// How often, in seconds, the policy files' modification times are checked for a hot reload (0: never).
+    public var policyPollSeconds = 2
 
     /// The defaults.
     public init() {}
@@ -30,6 +32,7 @@ public struct ServerConfiguration: Sendable, Hashable {
     public static let fields = [
         "host", "port", "data", "queue_capacity", "max_body_bytes", "log_level", "origin",
         "checkpoint_interval_seconds", "checkpoint_entries",
+        "policy_poll_seconds",
     ]
 
     /// Reads a JSON config file; unknown fields and bad values are errors naming the field.
@@ -81,6 +84,7 @@ public struct ServerConfiguration: Sendable, Hashable {
                 }
             case "checkpoint_interval_seconds": c.checkpointIntervalSeconds = try integer(1...86_400)
             case "checkpoint_entries": c.checkpointEntries = try integer(1...100_000_000)
+            case "policy_poll_seconds": c.policyPollSeconds = try integer(0...86_400)
             case "log_level":
                 c.logLevel = try string()
                 guard ["trace", "debug", "info", "notice", "warning", "error", "critical"].contains(c.logLevel) else {

@@ -16,6 +16,7 @@ struct TestServer {
     let readKey: String
     let adminKey: String
     let signer: Ed25519NoteSigner
+    let dataDirectory: String
     static let origin = "custos.test/log"
 
     /// - Parameters:
@@ -32,6 +33,8 @@ struct TestServer {
             try Data(text.utf8).write(to: URL(fileURLWithPath: dir.path).appendingPathComponent(name))
         }
         let policies = try LoadedPolicies.load(dataDirectory: dir.path)
+        let entities = try EntityRegistry(dataDirectory: dir.path, schema: policies?.schema)
+        dataDirectory = dir.path
         let sqlite = try SQLiteStore(directory: dir.path)
         self.store = sqlite
         signer = try Ed25519NoteSigner.generate(keyName: Self.origin)
@@ -42,7 +45,15 @@ struct TestServer {
             intervalSeconds: 3600,
             entries: 1_000_000
         )
-        api = CustosAPI(store: wrap(sqlite), queueCapacity: queueCapacity, ledger: publisher, policies: policies)
+        api = CustosAPI(
+            store: wrap(sqlite),
+            queueCapacity: queueCapacity,
+            ledger: publisher,
+            policies: policies,
+            entities: entities,
+            dataDirectory: dir.path,
+            reviews: try ReviewStore(dataDirectory: dir.path)
+        )
         let now = CustosAPI.systemClock()
         func make(_ name: String, _ scopes: Set<APIScope>) async throws -> String {
             let k = APIKeyToken.issue(name: name, owner: "\(name)-owner", scopes: scopes, now: now)
