@@ -76,33 +76,14 @@ struct PolicyCommand: AsyncParsableCommand {
         }
 
         private func check() throws(CheckFailure) {
-            let policyText = try Self.readText(policies)
-            var policySet: PolicySet
-            do {
-                policySet = try PolicySet(parsing: policyText, idsFromAnnotation: !positionalIds)
-            } catch {
-                var message = "\(policies):\(error.location): "
-                if let id = error.policyID { message += "policy \(id): " }
-                throw CheckFailure([message + error.reason])
-            }
+            let policySet = try Self.readPolicies(policies, positionalIds: positionalIds)
             if !policySet.templates.isEmpty {
                 let ids = policySet.templates.keys.sorted().joined(separator: ", ")
                 printError("note: templates are not evaluated (they have no links): \(ids)")
             }
 
-            var parsedSchema: Schema?
-            if let schema {
-                let s = try Self.readSchema(schema)
-                parsedSchema = s
-                let problems = Validator(schema: s, mode: .strict).validate(policySet)
-                if !problems.isEmpty {
-                    throw CheckFailure(
-                        problems.map { problem in
-                            let at = problem.location.map { "\($0):" } ?? ""
-                            return "\(policies):\(at) policy \(problem.policyID): \(problem.reason)"
-                        }
-                    )
-                }
+            let parsedSchema = try schema.map { path throws(CheckFailure) in
+                try Self.readSchema(path, validating: policySet, from: policies)
             }
 
             let store = try Self.readEntities(entities, schema: parsedSchema)
@@ -120,6 +101,38 @@ struct PolicyCommand: AsyncParsableCommand {
         }
 
         // MARK: Reading input
+
+        /// Parses the policy file; a parse error is `FILE:line:column: [policy ID: ]reason`.
+        static func readPolicies(_ path: String, positionalIds: Bool) throws(CheckFailure) -> PolicySet {
+            let text = try readText(path)
+            do {
+                return try PolicySet(parsing: text, idsFromAnnotation: !positionalIds)
+            } catch {
+                var message = "\(path):\(error.location): "
+                if let id = error.policyID { message += "policy \(id): " }
+                throw CheckFailure([message + error.reason])
+            }
+        }
+
+        /// Reads the schema at `path` and validates `policySet` (read from `policyPath`) strictly against it; each
+        /// problem is `POLICYFILE:line:column: policy ID: reason`.
+        static func readSchema(
+            _ path: String,
+            validating policySet: PolicySet,
+            from policyPath: String
+        ) throws(CheckFailure) -> Schema {
+            let schema = try readSchema(path)
+            let problems = Validator(schema: schema, mode: .strict).validate(policySet)
+            if !problems.isEmpty {
+                throw CheckFailure(
+                    problems.map { problem in
+                        let at = problem.location.map { "\($0):" } ?? ""
+                        return "\(policyPath):\(at) policy \(problem.policyID): \(problem.reason)"
+                    }
+                )
+            }
+            return schema
+        }
 
         static func readBytes(_ path: String) throws(CheckFailure) -> Data {
             if path == "-" { return FileHandle.standardInput.readDataToEndOfFile() }

@@ -58,31 +58,9 @@ struct PolicyTestCommand: AsyncParsableCommand {
 
     private func runTests() throws(CheckFailure) -> Int {
         let check = PolicyCommand.Check.self
-        let policySet: PolicySet
-        do {
-            policySet = try PolicySet(parsing: try check.readText(policies), idsFromAnnotation: !positionalIds)
-        } catch let error as PolicyParseError {
-            var message = "\(policies):\(error.location): "
-            if let id = error.policyID { message += "policy \(id): " }
-            throw CheckFailure([message + error.reason])
-        } catch let error as CheckFailure {
-            throw error
-        } catch {
-            throw CheckFailure(["\(policies): \(error)"])
-        }
-        var parsedSchema: Schema?
-        if let schema {
-            let s = try check.readSchema(schema)
-            let problems = Validator(schema: s, mode: .strict).validate(policySet)
-            if !problems.isEmpty {
-                throw CheckFailure(
-                    problems.map { problem in
-                        let at = problem.location.map { "\($0):" } ?? ""
-                        return "\(policies):\(at) policy \(problem.policyID): \(problem.reason)"
-                    }
-                )
-            }
-            parsedSchema = s
+        let policySet = try check.readPolicies(policies, positionalIds: positionalIds)
+        let parsedSchema = try schema.map { path throws(CheckFailure) in
+            try check.readSchema(path, validating: policySet, from: policies)
         }
         let store = try check.readEntities(entities, schema: parsedSchema)
         let cases = try readCases(schema: parsedSchema)
