@@ -46,27 +46,13 @@ public struct Authorizer: Sendable {
     /// Creates an authorizer.
     public init() {}
 
-    /// Decides `request` against `policies` using `entities`.
+    /// Decides `request` against `policies` using `entities` (indexing the set first; to decide many requests
+    /// against one set, build a ``PolicyIndex`` once and use ``isAuthorized(_:index:entities:)``).
     public func isAuthorized(
         _ request: AuthorizationRequest,
         policies: PolicySet,
         entities: EntityStore
     ) -> AuthorizationResponse {
-        var permits: [String] = []
-        var forbids: [String] = []
-        var errors: [PolicyEvaluationFailure] = []
-        for unit in policies.evaluationUnits {
-            let evaluator = Evaluator(request: request, entities: entities, slots: unit.slots)
-            do {
-                if try evaluator.isSatisfied(unit.policy) {
-                    if unit.policy.effect == .permit { permits.append(unit.id) } else { forbids.append(unit.id) }
-                }
-            } catch {
-                errors.append(PolicyEvaluationFailure(policyID: unit.id, error: error))
-            }
-        }
-        if !forbids.isEmpty { return AuthorizationResponse(decision: .deny, reasons: forbids, errors: errors) }
-        if !permits.isEmpty { return AuthorizationResponse(decision: .allow, reasons: permits, errors: errors) }
-        return AuthorizationResponse(decision: .deny, reasons: [], errors: errors)
+        isAuthorized(request, index: PolicyIndex(policies), entities: entities)
     }
 }

@@ -24,8 +24,14 @@ public final class CustosAPI: Sendable {
     public let maximumBodyBytes: Int
     /// The checkpoint signer over the store's ledger; nil serves no ledger routes (503).
     public let ledger: CheckpointPublisher?
-    /// The Cedar policies of the decision point; nil answers `/v1/authorize` with 503 (fail closed).
-    public let policies: LoadedPolicies?
+    /// The Cedar policies in force at the decision point; nil answers `/v1/authorize` with 503 (fail closed).
+    public var policies: LoadedPolicies? { policyRegistry.current?.loaded }
+    /// The break-glass reviews.
+    public let reviews: ReviewStore
+    /// The policy set in force, reloaded from the data directory on change.
+    public let policyRegistry: PolicyRegistry
+    /// The versioned entities decisions are made against; other components read and follow it.
+    public let entities: EntityRegistry
     /// The webhook notifier; nil answers the `/v1/webhooks` routes with 503.
     public let webhooks: WebhookNotifier?
     /// How rule back-tests run.
@@ -50,19 +56,24 @@ public final class CustosAPI: Sendable {
         alerts: AlertAccess? = nil,
         webhooks: WebhookNotifier? = nil,
         backtest: BacktestSettings = BacktestSettings(),
-        console: ConsoleConfiguration? = nil
+        console: ConsoleConfiguration? = nil,
+        entities: EntityRegistry = EntityRegistry(),
+        dataDirectory: String? = nil,
+        reviews: ReviewStore = ReviewStore()
     ) {
         self.alerts = alerts
         let commits = CommitSignal()
         self.commits = commits
         self.backtest = backtest
-        self.policies = policies
         self.webhooks = webhooks
         if let console, let accounts = store as? any ConsoleAccountStore & ActivityStore {
             self.console = Console(accounts: accounts, activity: accounts, configuration: console)
         } else {
             self.console = nil
         }
+        self.reviews = reviews
+        policyRegistry = PolicyRegistry(initial: policies, dataDirectory: dataDirectory, now: clock())
+        self.entities = entities
         self.clock = clock
         let metrics = ServerMetrics()
         self.ledger = ledger
@@ -131,6 +142,10 @@ public final class CustosAPI: Sendable {
         addWebhookRoutes(to: router)
         addBacktestRoutes(to: router)
         addConsoleRoutes(to: router)
+        addEntityRoutes(to: router)
+        addPolicyRoutes(to: router)
+        addReviewRoutes(to: router)
+        addPolicyCheckRoutes(to: router)
         return router
     }
 }

@@ -46,6 +46,8 @@ public enum CustosServerRunner {
         if policies == nil {
             logger.warning("no policies.cedar in the data directory: POST /v1/authorize answers 503")
         }
+        let reviews = try ReviewStore(dataDirectory: configuration.dataDirectory)
+        let entities = try EntityRegistry(dataDirectory: configuration.dataDirectory, schema: policies?.schema)
         try await publisher.publishIfDue()
         let pseudonymizer = try Pseudonymizer.loadOrCreate(dataDirectory: configuration.dataDirectory)
         var webhookLogger = logger
@@ -67,7 +69,10 @@ public enum CustosServerRunner {
                 maximumEvents: configuration.backtestMaximumEvents,
                 reference: try ReferenceFile.load(dataDirectory: configuration.dataDirectory)
             ),
-            console: consoleConfiguration(configuration, store: store, signer: signer, rules: rules, tls: tls != nil)
+            console: consoleConfiguration(configuration, store: store, signer: signer, rules: rules, tls: tls != nil),
+            entities: entities,
+            dataDirectory: configuration.dataDirectory,
+            reviews: reviews
         )
         let detection = DetectionWiring.start(
             configuration,
@@ -112,6 +117,8 @@ public enum CustosServerRunner {
                 ).run()
             }
         defer { witnessing?.cancel() }
+        let policyPoll = Task { await api.pollPolicies(everySeconds: configuration.policyPollSeconds, logger: logger) }
+        defer { policyPoll.cancel() }
         try await app.runService()
         signing.cancel()
         detection?.cancel()

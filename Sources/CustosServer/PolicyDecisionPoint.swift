@@ -6,8 +6,18 @@ import Foundation
 /// The Cedar policies, entities and (optional) schema the decision point answers with, loaded once at startup
 /// from the data directory: `policies.cedar`, `entities.json` and `schema.cedarschema`.
 public struct LoadedPolicies: Sendable {
-    /// The policies (ids from `@id` annotations, otherwise `policy0`, `policy1`, … in file order).
+    /// The enforced policies (ids from `@id` annotations, otherwise `policy0`, `policy1`, … in file order); the
+    /// policies annotated `@shadow` are not among them.
     public let policies: PolicySet
+    /// When the file has `@shadow` policies: every policy, enforced and shadow, to see where the shadows would
+    /// decide differently.
+    public let shadowPolicies: PolicySet?
+    /// The ids of the enforced policies annotated `@break_glass`.
+    public let breakGlassPolicyIDs: Set<String>
+    /// ``policies`` indexed by scope, for deciding.
+    public let index: PolicyIndex
+    /// ``shadowPolicies`` indexed by scope.
+    public let shadowIndex: PolicyIndex?
     /// The entities.
     public let entities: EntityStore
     /// The schema, when one was given; requests are then checked against it.
@@ -23,8 +33,12 @@ public struct LoadedPolicies: Sendable {
     public static let schemaFile = "schema.cedarschema"
 
     /// Loads the files of `dataDirectory`; nil when there is no policy file (the decision point then fails closed).
-    /// Throws a ``PolicyLoadError`` naming the file, line and column of the first problems.
-    public static func load(dataDirectory: String) throws(PolicyLoadError) -> LoadedPolicies? {
+    /// Throws a ``PolicyLoadError`` naming the file, line and column of the first problems. Without
+    /// `readingEntities` the entity file is not read (``EntityRegistry`` keeps the entities).
+    public static func load(
+        dataDirectory: String,
+        readingEntities: Bool = true
+    ) throws(PolicyLoadError) -> LoadedPolicies? {
         func path(_ name: String) -> String { (dataDirectory as NSString).appendingPathComponent(name) }
         let policyPath = path(policyFile)
         guard FileManager.default.fileExists(atPath: policyPath) else { return nil }
@@ -68,7 +82,7 @@ public struct LoadedPolicies: Sendable {
         let entitiesPath = path(entitiesFile)
         var entityBytes = Data()
         var entities = EntityStore([])
-        if FileManager.default.fileExists(atPath: entitiesPath) {
+        if readingEntities && FileManager.default.fileExists(atPath: entitiesPath) {
             entityBytes = try read(entitiesPath)
             let json: JSONValue
             do {
@@ -85,8 +99,13 @@ public struct LoadedPolicies: Sendable {
         } else if let schema {
             entities = (try? CedarJSON.entities(.array([]), schema: schema)) ?? EntityStore([])
         }
+        let split = splitShadows(policySet)
         return LoadedPolicies(
-            policies: policySet,
+            policies: split.enforced,
+            shadowPolicies: split.withShadows,
+            breakGlassPolicyIDs: breakGlassIDs(split.enforced),
+            index: PolicyIndex(split.enforced),
+            shadowIndex: split.withShadows.map { PolicyIndex($0) },
             entities: entities,
             schema: schema,
             policySetSHA256: hex(policyBytes),

@@ -32,6 +32,8 @@ public struct ServerConfiguration: Sendable, Hashable {
     public var backtestMaximumEvents = 1_000_000
     /// The witnesses each new checkpoint is submitted to (C2SP tlog-witness); none by default.
     public var witnesses: [WitnessEndpoint] = []
+    /// How often, in seconds, the policy files' modification times are checked for a hot reload (0: never).
+    public var policyPollSeconds = 2
 
     /// The defaults.
     public init() {}
@@ -45,8 +47,7 @@ public struct ServerConfiguration: Sendable, Hashable {
     public static let fields = [
         "host", "port", "data", "queue_capacity", "max_body_bytes", "log_level", "origin",
         "checkpoint_interval_seconds", "checkpoint_entries", "rules_directory", "allowed_lateness_seconds",
-        "webhooks", "backtest_max_events",
-        "checkpoint_interval_seconds", "checkpoint_entries", "witnesses",
+        "webhooks", "backtest_max_events", "witnesses", "policy_poll_seconds",
     ]
 
     /// Reads a JSON config file; unknown fields and bad values are errors naming the field.
@@ -103,6 +104,7 @@ public struct ServerConfiguration: Sendable, Hashable {
             case "webhooks": c.webhooks = try WebhookEndpoint.list(from: v, configPath: path)
             case "backtest_max_events": c.backtestMaximumEvents = try integer(1...100_000_000)
             case "witnesses": c.witnesses = try WitnessEndpoint.parseList(v, path: path, field: k)
+            case "policy_poll_seconds": c.policyPollSeconds = try integer(0...86_400)
             case "log_level":
                 c.logLevel = try string()
                 guard ["trace", "debug", "info", "notice", "warning", "error", "critical"].contains(c.logLevel) else {

@@ -14,6 +14,12 @@ public final class ServerMetrics: Sendable {
     let commitSeconds: DurationHistogram
     let commitEvents: ValueHistogram
     let queueDepth: Gauge
+    let decisionsAllowed: Counter
+    let decisionsDenied: Counter
+    let decisionsNotRecorded: Counter
+    let decisionSeconds: DurationHistogram
+    let shadowDisagreements: Counter
+    let breakGlass: Counter
 
     /// Creates the metrics.
     public init() {
@@ -50,6 +56,38 @@ public final class ServerMetrics: Sendable {
             help: "Time to make one group commit durable."
         )
         queueDepth = registry.makeGauge(name: "custos_ingest_queue_events", help: "Events waiting for a commit.")
+        let decisionsHelp = "Authorization decisions answered, by outcome (not_recorded: refused because unrecorded)."
+        decisionsAllowed = registry.makeCounter(
+            name: "custos_decisions_total",
+            labels: [("outcome", "allow")],
+            help: decisionsHelp
+        )
+        decisionsDenied = registry.makeCounter(
+            name: "custos_decisions_total",
+            labels: [("outcome", "deny")],
+            help: decisionsHelp
+        )
+        decisionsNotRecorded = registry.makeCounter(
+            name: "custos_decisions_total",
+            labels: [("outcome", "not_recorded")],
+            help: decisionsHelp
+        )
+        decisionSeconds = registry.makeDurationHistogram(
+            name: "custos_decision_seconds",
+            buckets: [
+                .microseconds(2), .microseconds(5), .microseconds(10), .microseconds(25), .microseconds(50),
+                .microseconds(100), .microseconds(250), .milliseconds(1), .milliseconds(10),
+            ],
+            help: "Time to evaluate one authorization request against the policies (recording excluded)."
+        )
+        shadowDisagreements = registry.makeCounter(
+            name: "custos_shadow_disagreements_total",
+            help: "Decisions the @shadow policies would have decided differently."
+        )
+        breakGlass = registry.makeCounter(
+            name: "custos_break_glass_total",
+            help: "Decisions a @break_glass policy alone allowed (each opened a review)."
+        )
     }
 
     /// Records one group commit.

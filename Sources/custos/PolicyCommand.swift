@@ -8,7 +8,7 @@ struct PolicyCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "policy",
         abstract: "Work with Cedar policies.",
-        subcommands: [Check.self]
+        subcommands: [Check.self, PolicyTestCommand.self]
     )
 
     /// `custos policy check`: a what-if run of requests against policies and entities, without a server or store.
@@ -59,6 +59,9 @@ struct PolicyCommand: AsyncParsableCommand {
         @Flag(name: .long, help: "Name policies policy0, policy1, … by position even when they are annotated @id.")
         var positionalIds = false
 
+        @Flag(name: .long, help: "Add which policies decided and why, in words (an \"explanation\" member; a column).")
+        var explain = false
+
         func run() async throws {
             do {
                 try check()
@@ -73,33 +76,14 @@ struct PolicyCommand: AsyncParsableCommand {
         }
 
         private func check() throws(CheckFailure) {
-            let policyText = try Self.readText(policies)
-            var policySet: PolicySet
-            do {
-                policySet = try PolicySet(parsing: policyText, idsFromAnnotation: !positionalIds)
-            } catch {
-                var message = "\(policies):\(error.location): "
-                if let id = error.policyID { message += "policy \(id): " }
-                throw CheckFailure([message + error.reason])
-            }
+            let policySet = try Self.readPolicies(policies, positionalIds: positionalIds)
             if !policySet.templates.isEmpty {
                 let ids = policySet.templates.keys.sorted().joined(separator: ", ")
                 printError("note: templates are not evaluated (they have no links): \(ids)")
             }
 
-            var parsedSchema: Schema?
-            if let schema {
-                let s = try Self.readSchema(schema)
-                parsedSchema = s
-                let problems = Validator(schema: s, mode: .strict).validate(policySet)
-                if !problems.isEmpty {
-                    throw CheckFailure(
-                        problems.map { problem in
-                            let at = problem.location.map { "\($0):" } ?? ""
-                            return "\(policies):\(at) policy \(problem.policyID): \(problem.reason)"
-                        }
-                    )
-                }
+            let parsedSchema = try schema.map { path throws(CheckFailure) in
+                try Self.readSchema(path, validating: policySet, from: policies)
             }
 
             let store = try Self.readEntities(entities, schema: parsedSchema)
@@ -107,14 +91,48 @@ struct PolicyCommand: AsyncParsableCommand {
 
             let authorizer = Authorizer()
             var output = Output(format: format)
+            let index = PolicyIndex(policySet)
             for (line, request) in parsedRequests {
-                let response = authorizer.isAuthorized(request, policies: policySet, entities: store)
-                output.add(line: line, request: request, response: response)
+                let response = authorizer.isAuthorized(request, index: index, entities: store)
+                let explanation = explain ? DecisionExplanation.explain(response, policies: policySet) : nil
+                output.add(line: line, request: request, response: response, explanation: explanation)
             }
             output.finish()
         }
 
         // MARK: Reading input
+
+        /// Parses the policy file; a parse error is `FILE:line:column: [policy ID: ]reason`.
+        static func readPolicies(_ path: String, positionalIds: Bool) throws(CheckFailure) -> PolicySet {
+            let text = try readText(path)
+            do {
+                return try PolicySet(parsing: text, idsFromAnnotation: !positionalIds)
+            } catch {
+                var message = "\(path):\(error.location): "
+                if let id = error.policyID { message += "policy \(id): " }
+                throw CheckFailure([message + error.reason])
+            }
+        }
+
+        /// Reads the schema at `path` and validates `policySet` (read from `policyPath`) strictly against it; each
+        /// problem is `POLICYFILE:line:column: policy ID: reason`.
+        static func readSchema(
+            _ path: String,
+            validating policySet: PolicySet,
+            from policyPath: String
+        ) throws(CheckFailure) -> Schema {
+            let schema = try readSchema(path)
+            let problems = Validator(schema: schema, mode: .strict).validate(policySet)
+            if !problems.isEmpty {
+                throw CheckFailure(
+                    problems.map { problem in
+                        let at = problem.location.map { "\($0):" } ?? ""
+                        return "\(policyPath):\(at) policy \(problem.policyID): \(problem.reason)"
+                    }
+                )
+            }
+            return schema
+        }
 
         static func readBytes(_ path: String) throws(CheckFailure) -> Data {
             if path == "-" { return FileHandle.standardInput.readDataToEndOfFile() }
@@ -243,7 +261,12 @@ private struct Output {
         self.format = format
     }
 
-    mutating func add(line: Int, request: AuthorizationRequest, response: AuthorizationResponse) {
+    mutating func add(
+        line: Int,
+        request: AuthorizationRequest,
+        response: AuthorizationResponse,
+        explanation: String? = nil
+    ) {
         let reasons = response.reasons.sorted()
         let errors = Set(response.errors.map(\.policyID)).sorted()
         switch format {
@@ -254,14 +277,20 @@ private struct Output {
             write(reasons)
             buffer.append(contentsOf: #","errors":"#.utf8)
             write(errors)
+            if let explanation {
+                buffer.append(contentsOf: #","explanation":"#.utf8)
+                CanonicalJSON.writeString(explanation, into: &buffer)
+            }
             buffer.append(contentsOf: "}\n".utf8)
             if buffer.count > 1 << 16 { flush() }
         case .table:
-            rows.append([
-                String(line), request.principal.description, request.action.description,
-                request.resource.description, response.decision.rawValue,
-                reasons.joined(separator: ","), errors.joined(separator: ","),
-            ])
+            rows.append(
+                [
+                    String(line), request.principal.description, request.action.description,
+                    request.resource.description, response.decision.rawValue,
+                    reasons.joined(separator: ","), errors.joined(separator: ","),
+                ] + (explanation.map { [$0] } ?? [])
+            )
         }
     }
 
@@ -281,7 +310,8 @@ private struct Output {
 
     mutating func finish() {
         if format == .table {
-            let header = ["LINE", "PRINCIPAL", "ACTION", "RESOURCE", "DECISION", "REASONS", "ERRORS"]
+            var header = ["LINE", "PRINCIPAL", "ACTION", "RESOURCE", "DECISION", "REASONS", "ERRORS"]
+            if rows.first?.count == header.count + 1 { header.append("EXPLANATION") }
             let all = [header] + rows
             var widths = [Int](repeating: 0, count: header.count)
             for row in all { for (i, cell) in row.enumerated() { widths[i] = max(widths[i], cell.count) } }

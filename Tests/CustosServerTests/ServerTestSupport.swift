@@ -18,6 +18,7 @@ struct TestServer {
     let signer: Ed25519NoteSigner
     /// The webhook notifier, when the test gave endpoints (not running: the test runs it if it needs deliveries).
     let notifier: WebhookNotifier?
+    let dataDirectory: String
     static let origin = "custos.test/log"
 
     /// - Parameters:
@@ -36,6 +37,8 @@ struct TestServer {
             try Data(text.utf8).write(to: URL(fileURLWithPath: dir.path).appendingPathComponent(name))
         }
         let policies = try LoadedPolicies.load(dataDirectory: dir.path)
+        let entities = try EntityRegistry(dataDirectory: dir.path, schema: policies?.schema)
+        dataDirectory = dir.path
         let sqlite = try SQLiteStore(directory: dir.path)
         self.store = sqlite
         signer = try Ed25519NoteSigner.generate(keyName: Self.origin)
@@ -53,7 +56,10 @@ struct TestServer {
             ledger: publisher,
             policies: policies,
             webhooks: notifier,
-            backtest: backtest
+            backtest: backtest,
+            entities: entities,
+            dataDirectory: dir.path,
+            reviews: try ReviewStore(dataDirectory: dir.path)
         )
         let now = CustosAPI.systemClock()
         func make(_ name: String, _ scopes: Set<APIScope>) async throws -> String {

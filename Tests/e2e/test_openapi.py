@@ -55,6 +55,10 @@ def test_document_covers_every_route():
         ("GET", "/v1/webhooks/deliveries"), ("GET", "/v1/webhooks/deliveries/{id}"),
         ("POST", "/v1/webhooks/deliveries/{id}/retry"), ("POST", "/v1/webhooks/test"),
         ("POST", "/v1/rules/backtest"),
+        ("POST", "/v1/authorize/batch"), ("GET", "/v1/entities"), ("PUT", "/v1/entities"),
+        ("POST", "/v1/entities/upsert"), ("DELETE", "/v1/entities/{type}/{id}"), ("GET", "/v1/policies"),
+        ("POST", "/v1/policies/reload"), ("GET", "/v1/reviews"), ("POST", "/v1/reviews/{id}/close"),
+        ("POST", "/v1/policy/check"),
     }
     public = {p for p, item in doc["paths"].items() if item.get("get", {}).get("security") == []}
     assert public == {"/health", "/openapi.json", "/checkpoint", "/tile/{L}/{N}", "/tile/{L}/{N}.p/{W}",
@@ -155,6 +159,11 @@ def test_schemathesis(tmp_path, tmp_data, server_factory):
         # unsupported_method: Hummingbird answers 404, not 405, to methods a path does not route.
         "--exclude-checks", "not_a_server_error,positive_data_acceptance,unsupported_method",
         "--request-timeout", "30",
+        # Every warning except two the policy routes cannot avoid: missing_test_data (closing a review or deleting
+        # an entity with a random id is 404) and validation_mismatch (random Cedar entities and requests are
+        # mostly refused as invalid Cedar, which JSON Schema cannot express).
+        "--warnings", "missing_auth,base_url_mismatch,missing_deserializer,unused_openapi_auth,unsupported_regex,"
+        "method_not_allowed,unmatched_filter,unresolvable_reference,rate_limited,timeout_units",
     ]
     try:
         p = subprocess.run(cmd, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=240)
