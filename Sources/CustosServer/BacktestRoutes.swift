@@ -24,9 +24,11 @@ extension CustosAPI {
             let ruleSet = RuleSet(files: [Self.backtestRuleFile: asked.rule])
             if !ruleSet.errors.isEmpty { throw Problem.invalidRule(ruleSet.errors) }
             if ruleSet.rules.isEmpty { throw Problem.badParameter("rule", "holds no detection rule") }
+            // The reference data in force now: the entity store's current version (or a fixed one, in tests).
+            let reference = self.backtest.reference ?? self.entities.current.referenceEnrichment
             var backtest: Backtest
             do {
-                backtest = try Backtest(ruleSet: ruleSet, reference: self.backtest.reference, keep: asked.limit)
+                backtest = try Backtest(ruleSet: ruleSet, reference: reference, keep: asked.limit)
             } catch let error as RuleError {
                 throw Problem.invalidRule([error])
             }
@@ -61,7 +63,7 @@ extension CustosAPI {
             answer["from"] = .string(asked.range.from?.rfc3339 ?? "")
             answer["to"] = .string(asked.range.to?.rfc3339 ?? "")
             answer["limit"] = .integer(Int64(asked.limit))
-            answer["reference_data"] = .bool(self.backtest.reference != nil)
+            answer["reference_data"] = .bool(reference != nil)
             answer["rules"] = .array(
                 ruleSet.rules.map { .string($0.metadata.reference) }
                     + ruleSet.correlations.map { .string($0.metadata.reference) }

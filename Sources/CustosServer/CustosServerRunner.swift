@@ -65,10 +65,7 @@ public enum CustosServerRunner {
             policies: policies,
             alerts: AlertAccess(store: store, pseudonymizer: pseudonymizer, onAlertChange: notifyingAlertChange),
             webhooks: webhooks,
-            backtest: BacktestSettings(
-                maximumEvents: configuration.backtestMaximumEvents,
-                reference: try ReferenceFile.load(dataDirectory: configuration.dataDirectory)
-            ),
+            backtest: BacktestSettings(maximumEvents: configuration.backtestMaximumEvents),
             console: consoleConfiguration(configuration, store: store, signer: signer, rules: rules, tls: tls != nil),
             entities: entities,
             dataDirectory: configuration.dataDirectory,
@@ -79,6 +76,7 @@ public enum CustosServerRunner {
             store: store,
             pseudonymizer: pseudonymizer,
             signal: api.commits,
+            entities: entities,
             logger: logger,
             onAlertChange: notifyingAlertChange
         )

@@ -40,7 +40,7 @@ public actor DetectionService {
     private let store: any EventStore & AlertStore
     private let configuration: Configuration
     private let pseudonymizer: Pseudonymizer
-    private let reference: ReferenceEnrichment?
+    private var reference: ReferenceEnrichment?
     private let signal: CommitSignal
     private let onAlertChange: @Sendable (AlertChange) async -> Void
     private let clock: @Sendable () -> Timestamp
@@ -84,6 +84,11 @@ public actor DetectionService {
         logger.info(
             "detection: \(ruleSet.rules.count) rules and \(ruleSet.correlations.count) correlations loaded"
         )
+    }
+
+    /// Puts new reference data in force for the events processed from now on (a new entity-store version).
+    public func updateReference(_ reference: ReferenceEnrichment?) {
+        self.reference = reference
     }
 
     /// Adds another finding source (a baseline detector); call before ``run()`` or ``processAvailable()``.

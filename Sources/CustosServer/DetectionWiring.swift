@@ -12,6 +12,7 @@ enum DetectionWiring {
         store: any EventStore & AlertStore,
         pseudonymizer: Pseudonymizer,
         signal: CommitSignal,
+        entities: EntityRegistry,
         logger: Logger,
         onAlertChange: @escaping @Sendable (AlertChange) async -> Void
     ) -> Task<Void, Never>? {
@@ -24,8 +25,8 @@ enum DetectionWiring {
         }
         var settings = DetectionService.Configuration(rulesDirectory: directory)
         settings.allowedLatenessMilliseconds = Int64(configuration.allowedLatenessSeconds) * 1000
-        let entities = loadEntities(dataDirectory: configuration.dataDirectory, logger: logger)
-        let reference = entities.map { ReferenceEnrichment(entities: $0) }
+        let snapshot = entities.current
+        let reference = snapshot.referenceEnrichment
         let baselines = loadBaselines(rulesDirectory: directory, logger: logger)
         let service = DetectionService(
             store: store,
@@ -36,9 +37,15 @@ enum DetectionWiring {
             logger: logger,
             onAlertChange: onAlertChange
         )
+        let versions = entities.updates()
         return Task {
+            let updates = Task {
+                for await next in versions { await service.updateReference(next.referenceEnrichment) }
+            }
+            defer { updates.cancel() }
             if let baselines {
-                let directory = entities.map { BaselineDirectory(entities: $0) } ?? BaselineDirectory()
+                let directory =
+                    snapshot.documents.isEmpty ? BaselineDirectory() : BaselineDirectory(entities: snapshot.entitiesJSON)
                 await service.addSource(
                     name: "baselines",
                     BaselineDetector(configuration: baselines, directory: directory)
@@ -62,17 +69,5 @@ enum DetectionWiring {
             }
         }
         return nil
-    }
-
-    /// The reference data for enrichment: `DATA/entities.json` (Cedar entities), when present and valid.
-    static func loadEntities(dataDirectory: String, logger: Logger) -> JSONValue? {
-        let path = (dataDirectory as NSString).appendingPathComponent("entities.json")
-        guard let data = FileManager.default.contents(atPath: path) else { return nil }
-        do {
-            return try JSONParser().parse(Array(data))
-        } catch {
-            logger.error("\(path) is not JSON (\(error)); detection runs without reference data")
-            return nil
-        }
     }
 }

@@ -217,3 +217,47 @@ def prepare_keys(data: Path) -> dict:
         "ingest": create_key(data, "casebook-host", "ingest", name="ingest"),
         "triage": create_key(data, "supervisor-1", "triage", name="triage"),
     }
+
+
+def test_detection_follows_the_entity_store(tmp_path, server_factory):
+    """Detection and the decision point join against one entity graph: a person put on a watch list through
+    `PUT /v1/entities` is watch-listed for the events processed after the change, without a restart."""
+    from conftest import make_event
+
+    data = tmp_path / "data"
+    data.mkdir()
+    shutil.copytree(RULES, data / "rules")
+    (data / "entities.json").write_text("[]")
+    keys = prepare_keys(data)
+    admin = create_key(data, "steward-1", "admin", name="admin")
+    server = server_factory(data)
+
+    def watch_findings() -> list[dict]:
+        return [f for f in findings(server, keys["triage"]) if f["title"] == "Watch-listed person accessed"]
+
+    before = make_event(actor={"id": "officer-3", "session": "s-1"}, subjects=["person:42"])
+    assert server.post_events([before], keys["ingest"]).status_code == 200
+    marker = make_event(action="search", rows=5000, query="surname LIKE '%'",
+                        actor={"id": "officer-4", "session": "s-2"})
+    assert server.post_events([marker], keys["ingest"]).status_code == 200
+    deadline = time.monotonic() + 60
+    while not any(marker["id"] in f["evidence"] for f in findings(server, keys["triage"])):
+        assert time.monotonic() < deadline, "detection did not process the first events"
+        time.sleep(0.2)
+    assert watch_findings() == []
+
+    entities = [
+        {"uid": {"type": "Custos::WatchList", "id": "vip"}, "attrs": {}, "parents": []},
+        {"uid": {"type": "Custos::Person", "id": "person:42"}, "attrs": {},
+         "parents": [{"type": "Custos::WatchList", "id": "vip"}]},
+    ]
+    r = requests.put(server.url + "/v1/entities", headers=auth(admin), json=entities, timeout=30)
+    assert r.status_code == 200, r.text
+    time.sleep(0.5)  # the service takes the new version between pages
+    after = make_event(actor={"id": "officer-3", "session": "s-1"}, subjects=["person:42"])
+    assert server.post_events([after], keys["ingest"]).status_code == 200
+    deadline = time.monotonic() + 60
+    while not watch_findings():
+        assert time.monotonic() < deadline, findings(server, keys["triage"])
+        time.sleep(0.2)
+    assert [f["evidence"] for f in watch_findings()] == [[after["id"]]]
