@@ -262,31 +262,12 @@ extension CustosAPI {
     }
 
     private static func triageBody(_ request: Request) async throws -> JSONObject {
-        let body: ByteBuffer
-        do {
-            body = try await request.body.collect(upTo: maximumTriageBodyBytes)
-        } catch {
-            throw Problem(
-                .contentTooLarge,
-                type: "too-large",
-                title: "Request too large",
-                detail: "the body exceeds \(maximumTriageBodyBytes) bytes"
-            )
-        }
-        if body.readableBytes == 0 { return JSONObject() }
-        let json: JSONValue
-        do {
-            json = try JSONParser(maximumDepth: 16).parse(Array(buffer: body))
-        } catch let error as JSONParseError {
-            throw Problem.badParameter(
-                "body",
-                "malformed JSON at line \(error.line), column \(error.column): \(error.reason)"
-            )
-        }
-        guard case .object(let object) = json else {
-            throw Problem.badParameter("body", "must be a JSON object, not \(json.typeName)")
-        }
-        return object
+        try await JSONRequestBody.object(
+            of: request,
+            maximumBytes: maximumTriageBodyBytes,
+            maximumDepth: 16,
+            allowsEmpty: true
+        ) ?? JSONObject()
     }
 
     private static func text(_ body: JSONObject, _ name: String, maximum: Int) throws(Problem) -> String {

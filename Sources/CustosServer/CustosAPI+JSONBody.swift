@@ -14,24 +14,9 @@ extension CustosAPI {
                 detail: "send the request as application/json"
             )
         }
-        let body: ByteBuffer
-        do {
-            body = try await request.body.collect(upTo: limit)
-        } catch {
-            throw Problem(
-                .contentTooLarge,
-                type: "too-large",
-                title: "Request too large",
-                detail: "the body exceeds \(limit) bytes"
-            )
-        }
-        do {
-            return try JSONParser(maximumDepth: 64).parse(Array(buffer: body))
-        } catch {
-            throw Problem.badParameter(
-                "body",
-                "malformed JSON at line \(error.line), column \(error.column): \(error.reason)"
-            )
-        }
+        return try JSONRequestBody.value(
+            try await JSONRequestBody.bytes(of: request, maximumBytes: limit),
+            maximumDepth: 64
+        )
     }
 }
