@@ -69,81 +69,6 @@ def alerting(tmp_path_factory):
         server.stop()
 
 
-def test_queue_filters_sorts_and_shows_pseudonyms(alerting):
-    server, alert, actor = alerting["server"], alerting["alert"], alerting["actor"]
-    s = session_for(server, "priv")
-    page = s.get(server.url + "/alerts", timeout=60)
-    assert page.status_code == 200
-    assert f'href="/alerts/{alert["id"]}"' in page.text
-    assert alert["actor"] in page.text and actor not in page.text  # the pseudonym, never the name
-    # Sorted by risk: the highest-risk alert's row comes before every other alert's.
-    rows = page.text.split("<tbody>")[1].split("</tbody>")[0].split("<tr")
-    risks = [int(r.split('<td class="num">')[1].split("<")[0]) for r in rows if 'class="num"' in r]
-    assert risks == sorted(risks, reverse=True) and risks
-    r = s.get(server.url + "/alerts", params={"status": "resolved", "severity": alert["severity"]}, timeout=60)
-    assert r.status_code == 200 and f'href="/alerts/{alert["id"]}"' not in r.text
-    r = s.get(server.url + "/alerts", params={"sort": "name"}, timeout=60)
-    assert r.status_code == 400 and "sort" in r.text
-    r = s.get(server.url + "/alerts", params={"rule": alert["rules"][0], "sort": "last_seen"}, timeout=60)
-    assert f'href="/alerts/{alert["id"]}"' in r.text
-    overview = s.get(server.url + "/", timeout=60).text
-    assert "Unresolved alerts" in overview and "under a day" in overview
-
-
-def test_roles_on_an_alert(alerting):
-    server, alert = alerting["server"], alerting["alert"]
-    path = f"{server.url}/alerts/{alert['id']}"
-    own = session_for(server, "sup-own")
-    page = own.get(path, timeout=60)
-    assert page.status_code == 200 and f'action="/alerts/{alert["id"]}/resolve"' in page.text
-    other = session_for(server, "sup-other")
-    r = other.get(path, timeout=60)
-    assert r.status_code == 403 and "outside the org units you oversee" in r.text
-    assert f'href="/alerts/{alert["id"]}"' not in other.get(server.url + "/alerts", timeout=60).text
-    token = csrf_of(other.get(server.url + "/alerts", timeout=60).text)
-    r = other.post(path + "/comment", data={"csrf": token, "text": "not mine"}, allow_redirects=False, timeout=60)
-    assert r.status_code == 403
-
-    aud = session_for(server, "aud")
-    page = aud.get(path, timeout=60)
-    assert page.status_code == 200 and "may read alerts but not triage" in page.text
-    assert "/resolve" not in page.text and "/reveal" not in page.text
-    token = csrf_of(page.text)  # the sign-out form's token: a forged triage POST carries a valid one
-    r = aud.post(path + "/resolve", data={"csrf": token, "disposition": "benign"}, allow_redirects=False, timeout=60)
-    assert r.status_code == 403
-
-    me = session_for(server, "self")
-    page = me.get(path, timeout=60)
-    assert page.status_code == 200 and "This alert is about you" in page.text and "/resolve" not in page.text
-    token = csrf_of(page.text)
-    r = me.post(path + "/comment", data={"csrf": token, "text": "mine"}, allow_redirects=False, timeout=60)
-    assert r.status_code == 403
-    r = server.get("/v1/events", alerting["read"], params={"action": "custos.alert.comment"})
-    assert r.json()["events"] == []
-
-    r = requests.get(path, allow_redirects=False, timeout=60)
-    assert r.status_code == 303 and r.headers["Location"].startswith("/login?next=")
-
-
-def test_triage_posts_need_the_csrf_token_and_the_same_origin(alerting):
-    server, alert = alerting["server"], alerting["alert"]
-    path = f"{server.url}/alerts/{alert['id']}"
-    s = session_for(server, "priv")
-    token = csrf_of(s.get(path, timeout=60).text)
-    assert s.post(path + "/comment", data={"text": "x"}, allow_redirects=False, timeout=60).status_code == 403
-    r = s.post(path + "/comment", data={"text": "x", "csrf": "0" * 64}, allow_redirects=False, timeout=60)
-    assert r.status_code == 403
-    r = s.post(path + "/comment", data={"text": "x", "csrf": token}, headers={"Origin": "http://evil.example"},
-               allow_redirects=False, timeout=60)
-    assert r.status_code == 403
-    r = s.post(path + "/reveal", data={"reason": "x"}, allow_redirects=False, timeout=60)
-    assert r.status_code == 403
-    r = server.get("/v1/events", alerting["read"], params={"action": "custos.alert.comment"})
-    assert r.json()["events"] == []
-    r = s.post(path + "/resolve", data={"csrf": token, "disposition": "maybe"}, allow_redirects=False, timeout=60)
-    assert r.status_code == 400 and "disposition" in r.text
-
-
 def test_open_follow_the_evidence_resolve_and_find_it_in_the_ledger(alerting, browser):  # noqa: F811
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import Select, WebDriverWait
@@ -201,3 +126,85 @@ def test_open_follow_the_evidence_resolve_and_find_it_in_the_ledger(alerting, br
     doc = server.get(f"/v1/alerts/{alert['id']}", create_key(alerting["server"].data_dir, "lead", "triage")).json()
     assert doc["status"] == "resolved" and doc["disposition"] == "true_positive"
     assert doc["history"][-1]["by"] == "overseer-priv"
+
+
+def test_queue_filters_sorts_and_shows_pseudonyms(alerting):
+    server, alert, actor = alerting["server"], alerting["alert"], alerting["actor"]
+    s = session_for(server, "priv")
+    page = s.get(server.url + "/alerts", timeout=60)
+    assert page.status_code == 200
+    assert f'href="/alerts/{alert["id"]}"' in page.text
+    assert alert["actor"] in page.text and actor not in page.text  # the pseudonym, never the name
+    # Sorted by risk: the highest-risk alert's row comes before every other alert's.
+    rows = page.text.split("<tbody>")[1].split("</tbody>")[0].split("<tr")
+    risks = [int(r.split('<td class="num">')[1].split("<")[0]) for r in rows if 'class="num"' in r]
+    assert risks == sorted(risks, reverse=True) and risks
+    # The alert was resolved in the browser test (the first of this file).
+    r = s.get(server.url + "/alerts", params={"status": "open", "severity": alert["severity"]}, timeout=60)
+    assert r.status_code == 200 and f'href="/alerts/{alert["id"]}"' not in r.text
+    r = s.get(server.url + "/alerts", params={"status": "resolved"}, timeout=60)
+    assert f'href="/alerts/{alert["id"]}"' in r.text
+    r = s.get(server.url + "/alerts", params={"sort": "name"}, timeout=60)
+    assert r.status_code == 400 and "sort" in r.text
+    r = s.get(server.url + "/alerts", params={"rule": alert["rules"][0], "sort": "last_seen"}, timeout=60)
+    assert f'href="/alerts/{alert["id"]}"' in r.text
+    overview = s.get(server.url + "/", timeout=60).text
+    assert "Unresolved alerts" in overview and "under a day" in overview
+
+
+def test_roles_on_an_alert(alerting):
+    server, alert = alerting["server"], alerting["alert"]
+    path = f"{server.url}/alerts/{alert['id']}"
+    own = session_for(server, "sup-own")
+    page = own.get(path, timeout=60)
+    assert page.status_code == 200 and f'action="/alerts/{alert["id"]}/comment"' in page.text
+    other = session_for(server, "sup-other")
+    r = other.get(path, timeout=60)
+    assert r.status_code == 403 and "outside the org units you oversee" in r.text
+    assert f'href="/alerts/{alert["id"]}"' not in other.get(server.url + "/alerts", timeout=60).text
+    token = csrf_of(other.get(server.url + "/alerts", timeout=60).text)
+    r = other.post(path + "/comment", data={"csrf": token, "text": "not mine"}, allow_redirects=False, timeout=60)
+    assert r.status_code == 403
+
+    aud = session_for(server, "aud")
+    page = aud.get(path, timeout=60)
+    assert page.status_code == 200 and "may read alerts but not triage" in page.text
+    assert "/comment" not in page.text and "/reveal" not in page.text
+    token = csrf_of(page.text)  # the sign-out form's token: a forged triage POST carries a valid one
+    r = aud.post(path + "/resolve", data={"csrf": token, "disposition": "benign"}, allow_redirects=False, timeout=60)
+    assert r.status_code == 403
+
+    me = session_for(server, "self")
+    page = me.get(path, timeout=60)
+    assert page.status_code == 200 and "This alert is about you" in page.text and "/comment" not in page.text
+    token = csrf_of(page.text)
+    r = me.post(path + "/comment", data={"csrf": token, "text": "mine"}, allow_redirects=False, timeout=60)
+    assert r.status_code == 403
+    r = server.get("/v1/events", alerting["read"], params={"action": "custos.alert.comment"})
+    assert r.json()["events"] == []
+
+    r = requests.get(path, allow_redirects=False, timeout=60)
+    assert r.status_code == 303 and r.headers["Location"].startswith("/login?next=")
+
+
+def test_triage_posts_need_the_csrf_token_and_the_same_origin(alerting):
+    server, alert = alerting["server"], alerting["alert"]
+    path = f"{server.url}/alerts/{alert['id']}"
+    s = session_for(server, "priv")
+    token = csrf_of(s.get(path, timeout=60).text)
+    assert s.post(path + "/comment", data={"text": "x"}, allow_redirects=False, timeout=60).status_code == 403
+    r = s.post(path + "/comment", data={"text": "x", "csrf": "0" * 64}, allow_redirects=False, timeout=60)
+    assert r.status_code == 403
+    r = s.post(path + "/comment", data={"text": "x", "csrf": token}, headers={"Origin": "http://evil.example"},
+               allow_redirects=False, timeout=60)
+    assert r.status_code == 403
+    r = s.post(path + "/reveal", data={"reason": "x"}, allow_redirects=False, timeout=60)
+    assert r.status_code == 403
+    r = server.get("/v1/events", alerting["read"], params={"action": "custos.alert.comment"})
+    assert r.json()["events"] == []
+    r = s.post(path + "/reopen", data={"csrf": token, "note": "\x01"}, allow_redirects=False, timeout=60)
+    assert r.status_code == 400 and "control characters" in r.text
+    r = s.post(path + "/resolve", data={"csrf": token, "disposition": "maybe"}, allow_redirects=False, timeout=60)
+    assert r.status_code == 400 and "disposition" in r.text
+    r = s.post(path + "/resolve", data={"csrf": token, "disposition": "benign"}, allow_redirects=False, timeout=60)
+    assert r.status_code == 409 and "already resolved" in r.text

@@ -42,6 +42,9 @@ enum ConsoleAlertTemplates {
         <dt>Severity</dt><dd>{{severity}}</dd><dt>Risk score</dt><dd>{{risk}} from {{findingCount}} findings</dd>
         <dt>Rules</dt><dd>{{rules}}</dd><dt>Seen</dt><dd>{{firstSeen}} – {{lastSeen}}</dd>
         <dt>Assignee</dt><dd>{{assignee}}</dd><dt>Opened</dt><dd>{{created}}</dd></dl>
+        <section aria-labelledby="volume-h"><h2 id="volume-h">The user's activity</h2>
+        {{{volumeChart}}}
+        <p class="note">{{volumeNote}}</p></section>
         <section aria-labelledby="findings-h"><h2 id="findings-h">Findings</h2>
         <ol class="findings">
         {{#findings}}<li><strong>{{title}}</strong> <span class="note">({{rule}} · {{severity}} · {{kind}} · {{time}})</span>
@@ -51,9 +54,6 @@ enum ConsoleAlertTemplates {
         {{/evidence}}</p></li>{{/findings}}
         {{^findings}}<li>No findings.</li>{{/findings}}
         </ol></section>
-        <section aria-labelledby="volume-h"><h2 id="volume-h">The user's activity</h2>
-        {{{volumeChart}}}
-        <p class="note">{{volumeNote}}</p></section>
         <section aria-labelledby="triage-h"><h2 id="triage-h">Triage</h2>
         {{#refusal}}<p class="note" id="triage-refusal">{{refusal}}</p>{{/refusal}}
         {{#triage}}
