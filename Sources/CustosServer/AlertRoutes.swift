@@ -65,21 +65,7 @@ extension CustosAPI {
                 let alert = try await self.existingAlert(context, access)
                 let body = try await Self.triageBody(request)
                 let triage = try Self.triageAction(action, body)
-                try Self.refuseSelf(key, alert.actor, "triage an alert about yourself")
-                try Self.checkTransition(alert, triage)
-                try await self.recordTriage(
-                    key,
-                    action: "custos.alert.\(action)",
-                    resource: "\(alert.id)",
-                    attributes: JSONObject([("detail", .string(String(triage.detail.prefix(4096))))])
-                )
-                let updated = try await access.store.triage(
-                    alert: alert.id,
-                    action: triage,
-                    by: key.owner,
-                    at: self.clock()
-                )
-                await access.onAlertChange(AlertChange(alert: updated, kind: .triaged))
+                let updated = try await self.triage(alert, triage, by: key.owner, session: "key:" + key.id, access)
                 return Response.json(AlertEncoding.json(updated))
             }
         }
@@ -91,13 +77,7 @@ extension CustosAPI {
                 throw Problem.badParameter(name, "unknown field for reveal (expected reason)")
             }
             let reason = try Self.text(body, "reason", maximum: 4096)
-            try Self.refuseSelf(key, alert.actor, "reveal an alert about yourself")
-            try await self.recordTriage(
-                key,
-                action: "custos.alert.reveal",
-                resource: "\(alert.id)",
-                attributes: JSONObject([("reason", .string(reason)), ("pseudonym", .string(alert.pseudonym))])
-            )
+            try await self.recordReveal(alert, reason: reason, by: key.owner, session: "key:" + key.id)
             return Response.json(
                 .object(
                     JSONObject([
@@ -154,7 +134,7 @@ extension CustosAPI {
             let now = self.clock()
             let expires = Timestamp(millisecondsSinceEpoch: now.millisecondsSinceEpoch + hours * 3_600_000)
             if actor.hasPrefix("p-"), let real = try await access.store.actor(pseudonym: actor) { actor = real }
-            try Self.refuseSelf(key, actor, "suppress a rule for yourself")
+            try Self.refuseSelf(key.owner, actor, "suppress a rule for yourself")
             try await self.recordTriage(
                 key,
                 action: "custos.suppression.create",
@@ -175,7 +155,7 @@ extension CustosAPI {
             guard let existing = try await access.store.suppression(id: id) else {
                 throw Problem.notFound("no suppression \(id)")
             }
-            try Self.refuseSelf(key, existing.actor, "lift a suppression about yourself")
+            try Self.refuseSelf(key.owner, existing.actor, "lift a suppression about yourself")
             try await self.recordTriage(key, action: "custos.suppression.lift", resource: existing.rule)
             guard try await access.store.liftSuppression(id: id, at: self.clock()) else {
                 throw Problem(
@@ -203,6 +183,43 @@ extension CustosAPI {
         return (key, alerts)
     }
 
+    /// Applies a triage action for `owner` (an API key's owner or a console account's actor) in `session`: refuses
+    /// triage about oneself and status changes the alert does not allow, records the action in the ledger, then
+    /// applies it and tells the listeners. The JSON API and the console both triage through here.
+    func triage(
+        _ alert: Alert,
+        _ triage: TriageAction,
+        by owner: String,
+        session: String,
+        _ access: AlertAccess
+    ) async throws -> Alert {
+        try Self.refuseSelf(owner, alert.actor, "triage an alert about yourself")
+        try Self.checkTransition(alert, triage)
+        try await recordTriage(
+            owner,
+            session: session,
+            action: "custos.alert.\(triage.name)",
+            resource: "\(alert.id)",
+            attributes: JSONObject([("detail", .string(String(triage.detail.prefix(4096))))])
+        )
+        let updated = try await access.store.triage(alert: alert.id, action: triage, by: owner, at: clock())
+        await access.onAlertChange(AlertChange(alert: updated, kind: .triaged))
+        return updated
+    }
+
+    /// Records that `owner` revealed the user behind an alert's pseudonym, with the reason; refuses revealing an alert
+    /// about oneself. The JSON API and the console both reveal through here.
+    func recordReveal(_ alert: Alert, reason: String, by owner: String, session: String) async throws {
+        try Self.refuseSelf(owner, alert.actor, "reveal an alert about yourself")
+        try await recordTriage(
+            owner,
+            session: session,
+            action: "custos.alert.reveal",
+            resource: "\(alert.id)",
+            attributes: JSONObject([("reason", .string(reason)), ("pseudonym", .string(alert.pseudonym))])
+        )
+    }
+
     private func existingAlert(_ context: CustosRequestContext, _ access: AlertAccess) async throws -> Alert {
         let id = try Self.numericID(context)
         guard let alert = try await access.store.alert(id: id) else { throw Problem.notFound("no alert \(id)") }
@@ -216,8 +233,8 @@ extension CustosAPI {
     }
 
     /// Nobody triages, reveals or suppresses about themselves.
-    private static func refuseSelf(_ key: APIKeyRecord, _ actor: String, _ what: String) throws(Problem) {
-        guard key.owner != actor else { throw Problem.forbidden("you cannot \(what)") }
+    private static func refuseSelf(_ owner: String, _ actor: String, _ what: String) throws(Problem) {
+        guard owner != actor else { throw Problem.forbidden("you cannot \(what)") }
     }
 
     /// Records a triage action as a ledger event, durably, before it takes effect.
@@ -227,9 +244,25 @@ extension CustosAPI {
         resource: String,
         attributes: JSONObject? = nil
     ) async throws {
+        try await recordTriage(
+            key.owner,
+            session: "key:" + key.id,
+            action: action,
+            resource: resource,
+            attributes: attributes
+        )
+    }
+
+    private func recordTriage(
+        _ owner: String,
+        session: String,
+        action: String,
+        resource: String,
+        attributes: JSONObject? = nil
+    ) async throws {
         let event = AccessEvent(
             time: clock(),
-            actor: Actor(id: key.owner, session: "key:" + key.id),
+            actor: Actor(id: owner, session: session),
             action: action,
             resource: Resource(type: "custos.alert", id: String(resource.prefix(1024))),
             app: "custos",
@@ -270,7 +303,7 @@ extension CustosAPI {
         ) ?? JSONObject()
     }
 
-    private static func text(_ body: JSONObject, _ name: String, maximum: Int) throws(Problem) -> String {
+    static func text(_ body: JSONObject, _ name: String, maximum: Int) throws(Problem) -> String {
         guard let value = body[name] else { throw Problem.badParameter(name, "is required") }
         guard case .string(let s) = value else { throw Problem.badParameter(name, "must be a string") }
         guard !s.isEmpty, s.utf8.count <= maximum else {
@@ -281,7 +314,7 @@ extension CustosAPI {
         return s
     }
 
-    private static func triageAction(_ action: String, _ body: JSONObject) throws(Problem) -> TriageAction {
+    static func triageAction(_ action: String, _ body: JSONObject) throws(Problem) -> TriageAction {
         func only(_ names: Set<String>) throws(Problem) {
             for name in body.keys where !names.contains(name) {
                 throw Problem.badParameter(name, "unknown field for \(action)")

@@ -35,6 +35,7 @@ final class Console: Sendable {
     /// The sections in the navigation, in order. (An Alerts section is one more entry here and one route file.)
     static let navigation: [(section: ConsoleSection, href: String, label: String)] = [
         (.overview, "/", "Overview"),
+        (.alerts, "/alerts", "Alerts"),
         (.people, "/people", "People"),
         (.datasets, "/datasets", "Datasets"),
         (.search, "/search", "Search"),

@@ -18,6 +18,8 @@ public enum ConsoleSection: String, Sendable, CaseIterable {
     case rules
     /// The console accounts.
     case accounts
+    /// The alert queue and alert pages (triage: see ``ConsoleRole/mayTriage``).
+    case alerts
 }
 
 extension ConsoleRole {
@@ -32,6 +34,7 @@ extension ConsoleRole {
             true
         case (.auditor, .subjects), (.auditor, .ledger), (.auditor, .search): true
         case (.admin, .ledger), (.admin, .accounts): true
+        case (.supervisor, .alerts), (.privacyOfficer, .alerts), (.auditor, .alerts): true
         default: false
         }
     }

@@ -46,6 +46,7 @@ extension CustosAPI {
                 if let publisher = self.ledger, let latest = try await publisher.latestCheckpoint() {
                     data["checkpoint"] = try await self.checkpointFacts(console, publisher, latest)
                 }
+                data["alertSummary"] = try await self.consoleAlertSummary(signedIn)
                 try await self.recordView(signedIn, request, resource: "overview")
                 return self.render(
                     console,

@@ -61,6 +61,7 @@ extension CustosAPI {
         addConsoleSubjectRoutes(console, to: router)
         addConsoleLedgerRoutes(console, to: router)
         addConsoleAdminRoutes(console, to: router)
+        addConsoleAlertRoutes(console, to: router)
     }
 
     private func signIn(_ console: Console, _ request: Request) async throws -> Response {

@@ -6,7 +6,7 @@ enum ConsoleTemplates {
         "session": session, "datasets": datasets, "dataset": dataset, "search": search, "event": event,
         "subjects": subjects, "subject": subject, "ledger": ledger, "rules": rules, "accounts": accounts,
         "message": message, "eventTable": eventTable,
-    ]
+    ].merging(ConsoleAlertTemplates.all) { own, _ in own }
 
     static let layout = """
         <!doctype html>
@@ -60,6 +60,7 @@ enum ConsoleTemplates {
         {{{activityChart}}}
         <p class="note">{{activityNote}}</p>
         </section>
+        {{> overviewAlerts}}
         <div class="columns">
         <section aria-labelledby="busiest-h">
         <h2 id="busiest-h">Busiest datasets</h2>
