@@ -41,16 +41,26 @@ enum FindingExplanation {
         return "\(rule.metadata.title): \(body)\(who) \(span)"
     }
 
-    /// The explanation of a single-event match.
+    /// The explanation of a single-event match. A placeholder naming a field the event does not have (the resource
+    /// of a login) is left out rather than shown as `{resource.id}`.
     static func match(_ rule: SigmaRule, event: DetectionEvent) -> String {
         if let template = rule.metadata.explanation {
-            return fill(template, ["title": rule.metadata.title, "value": "1", "count": "1", "duration": "0 seconds"]) {
-                CorrelationEngine.text(event.value(at: FieldPath($0)))
+            let filled = fill(
+                template,
+                ["title": rule.metadata.title, "value": "1", "count": "1", "duration": "0 seconds"]
+            ) { name in
+                CorrelationEngine.text(event.value(at: FieldPath(name))) ?? (isFieldPath(name) ? "" : nil)
             }
+            return filled.split(separator: " ", omittingEmptySubsequences: true).joined(separator: " ")
         }
         let actor = CorrelationEngine.text(event.value(at: FieldPath("actor.id"))) ?? "unknown actor"
         let action = CorrelationEngine.text(event.value(at: FieldPath("action"))) ?? "access"
         return "\(rule.metadata.title): \(actor) \(action)"
+    }
+
+    /// Whether a placeholder name has the shape of an event field path (`resource.id`, `rows`).
+    static func isFieldPath(_ name: String) -> Bool {
+        !name.isEmpty && name.allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" || $0 == "." }
     }
 
     /// Replaces `{name}` placeholders; unknown names are looked up with `fallback`, else left as written.

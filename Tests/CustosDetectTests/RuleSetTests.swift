@@ -131,6 +131,16 @@ struct RuleSetTests {
         #expect(findings.first?.evidence == [EventReference(index: 0)])
     }
 
+    @Test func templateFieldsTheEventLacksAreLeftOut() throws {
+        let rule = T.rule("action: export") + "\nexplanation: '{actor.id} {action} {purpose.case} rows {rows} {nonsense!}'"
+        var engine = try DetectionEngine(ruleSet: RuleSet(files: ["r.yml": rule]))
+        let findings = engine.process(T.detectionEvent(T.event(actor: "officer-5", action: "export")))
+        // purpose.case is absent: left out; a name that is no field path stays as written, for the rule's author.
+        #expect(findings.map(\.explanation).first?.hasPrefix("officer-5 export rows ") == true)
+        #expect(findings.map(\.explanation).first?.hasSuffix(" {nonsense!}") == true)
+        #expect(findings.map(\.explanation).first?.contains("{purpose.case}") == false)
+    }
+
     @Test func extremeTimesDoNotTrap() throws {
         let rules = """
             title: Export
