@@ -13,6 +13,7 @@ struct Custos: AsyncParsableCommand {
             AlertsCommand.self, FindingsCommand.self,
             WitnessCommand.self, EraseCommand.self,
             UsersCommand.self,
+            LedgerToolCommand.self,
         ]
     )
 }
