@@ -39,12 +39,12 @@ extension BenchCommand {
             var head = try await store.ledgerHead()
             var buildSeconds: Double?
             if head.size == 0 {
-                printError("Writing \(entries) synthetic entries and \(10) signed checkpoints…")
+                printError("Writing \(entries) synthetic entries and 10 signed checkpoints…")
                 let start = ContinuousClock.now
                 let checkpointEvery = max(1, entries / 10)
                 var next = 0
                 while next < entries {
-                    let end = min(next + batch, entries)
+                    let end = min(next + min(batch, checkpointEvery), entries)
                     try await store.appendLedgerEntriesWithoutEvents((next..<end).map(Self.entry))
                     let crossed = end / checkpointEvery > next / checkpointEvery || end == entries
                     next = end
