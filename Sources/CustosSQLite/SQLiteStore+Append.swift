@@ -23,8 +23,12 @@ struct PreparedEvent: Sendable {
     let commitment: TreeHash
 
     init(_ e: AccessEvent, _ committed: CommittedEvent) {
+        self.init(e, body: committed.body, salts: committed.salts, commitment: committed.commitment)
+    }
+
+    init(_ e: AccessEvent, body: [UInt8], salts: [UInt8], commitment: TreeHash) {
         event = e
-        body = committed.body
+        self.body = body
         actorHash = StableHash.of(e.actor.id)
         sessionHash = e.actor.session.map(StableHash.of)
         actionHash = StableHash.of(e.action)
@@ -34,8 +38,8 @@ struct PreparedEvent: Sendable {
         idempotencyKey = e.id.map { e.app + "\u{0}" + $0 }
         idempotencyHash = e.id.map { StableHash.of(e.app, $0) }
         subjectHashes = Array(Set(e.subjects.map(StableHash.of))).sorted()
-        salts = committed.salts
-        commitment = committed.commitment
+        self.salts = salts
+        self.commitment = commitment
     }
 }
 
@@ -87,6 +91,14 @@ extension SessionSummary {
 
 extension SQLiteStore: EventStore {
     public func append(_ requests: [[AccessEvent]], received: Timestamp) async throws -> [AppendResult] {
+        guard ledgerEnabled else {
+            let prepared = requests.map { request in
+                request.map {
+                    PreparedEvent($0, body: $0.canonicalBytes, salts: [], commitment: MerkleTreeHasher.emptyTreeHash)
+                }
+            }
+            return try await write(prepared, received: received)
+        }
         var flat = EventClaims.commitInParallel(requests.flatMap { $0 })[...]
         let committed = requests.map { request in request.map { _ in flat.removeFirst() } }
         return try await append(requests, committed: committed, received: received)
@@ -105,8 +117,13 @@ extension SQLiteStore: EventStore {
         let prepared = zip(requests, committed).map { request, commits in
             zip(request, commits).map { PreparedEvent($0, $1) }
         }
+        return try await write(prepared, received: received)
+    }
+
+    private func write(_ prepared: [[PreparedEvent]], received: Timestamp) async throws -> [AppendResult] {
         do {
-            return try await pool.write { db in try Self.append(prepared, received: received, db: db) }
+            let ledger = ledgerEnabled
+            return try await pool.write { db in try Self.append(prepared, received: received, ledger: ledger, db: db) }
         } catch let error as StoreError {
             throw error
         } catch {
@@ -117,6 +134,7 @@ extension SQLiteStore: EventStore {
     private static func append(
         _ requests: [[PreparedEvent]],
         received: Timestamp,
+        ledger: Bool,
         db: Database
     ) throws
         -> [AppendResult]
@@ -196,16 +214,21 @@ extension SQLiteStore: EventStore {
                 insertEvent.bind(12, e.bytes)
                 insertEvent.bind(13, p.idempotencyHash)
                 insertEvent.bindBlob(14, p.body)
-                let entry = LedgerEntry(
-                    sequenceNumber: UInt64(seq),
-                    eventTimeMilliseconds: e.time.millisecondsSinceEpoch,
-                    commitment: p.commitment
-                )
-                let leaf = LedgerLeaf(entry: entry.encoded, hash: entry.leafHash)
-                insertEvent.bindBlob(15, p.salts)
-                insertEvent.bindBlob(16, leaf.hash.bytes)
+                if ledger {
+                    let entry = LedgerEntry(
+                        sequenceNumber: UInt64(seq),
+                        eventTimeMilliseconds: e.time.millisecondsSinceEpoch,
+                        commitment: p.commitment
+                    )
+                    let leaf = LedgerLeaf(entry: entry.encoded, hash: entry.leafHash)
+                    insertEvent.bindBlob(15, p.salts)
+                    insertEvent.bindBlob(16, leaf.hash.bytes)
+                    leaves.append(leaf)
+                } else {
+                    insertEvent.bind(15, nil as Int64?)
+                    insertEvent.bind(16, nil as Int64?)
+                }
                 try insertEvent.run()
-                leaves.append(leaf)
                 for s in p.subjectHashes {
                     insertSubject.bind(1, s)
                     insertSubject.bind(2, seq)
@@ -245,7 +268,7 @@ extension SQLiteStore: EventStore {
         try applyDatasetRollup(hours, table: "dataset_hourly", bucket: "hour", db: db)
         try applyDatasetRollup(totals, table: "dataset_totals", bucket: "bucket", db: db)
         try applySessionRollup(sessions, db: db)
-        try appendToLedger(leaves, firstSeq: firstSeq, db: db)
+        if ledger { try appendToLedger(leaves, firstSeq: firstSeq, db: db) }
         return results
     }
 

@@ -16,6 +16,9 @@ public final class SQLiteStore: Sendable {
         public var maximumReaders: Int = 8
         /// Whether commits wait for the disk (`synchronous=FULL`); only benchmarks of the raw engine turn it off.
         public var durable: Bool = true
+        /// Whether appended events join the Merkle tree (salts, leaf, tiles). Only `custos bench store` turns it off,
+        /// to measure what the ledger costs; a store written without it has no verifiable record of those events.
+        public var ledger: Bool = true
 
         /// The defaults.
         public init() {}
@@ -24,6 +27,8 @@ public final class SQLiteStore: Sendable {
     let pool: DatabasePool
     /// The database file's path.
     public let path: String
+    /// Whether appended events join the Merkle tree (``Options/ledger``).
+    let ledgerEnabled: Bool
 
     /// Opens (creating if needed) the store in `directory`, as `custos.sqlite`.
     public convenience init(directory: String, options: Options = Options()) throws {
@@ -52,6 +57,7 @@ public final class SQLiteStore: Sendable {
             throw StoreError(.unavailable, "cannot open \(path): \(error)")
         }
         self.path = path
+        self.ledgerEnabled = options.ledger
         try migrate()
     }
 

@@ -1,18 +1,24 @@
-import CustosLedger
-import CustosStore
+public import CustosLedger
+public import CustosStore
 import Foundation
 
 /// Proofs (RFC 9162) generated from the tiles a ``LedgerStore`` keeps, fetching only the tiles a proof touches.
-struct TileProofs {
-    let store: any LedgerStore
+public struct TileProofs: Sendable {
+    /// The store whose tiles the proofs are read from.
+    public let store: any LedgerStore
+
+    /// Creates a proof generator over `store`'s tiles.
+    public init(store: any LedgerStore) {
+        self.store = store
+    }
 
     /// The inclusion proof of leaf `index` in the tree of `size` leaves.
-    func inclusion(index: UInt64, size: UInt64) async throws -> InclusionProof {
+    public func inclusion(index: UInt64, size: UInt64) async throws -> InclusionProof {
         try await withTiles(size: size) { try InclusionProof.generate(leafIndex: index, treeSize: size, from: $0) }
     }
 
     /// The consistency proof from the tree of `oldSize` leaves to that of `newSize`.
-    func consistency(oldSize: UInt64, newSize: UInt64) async throws -> ConsistencyProof {
+    public func consistency(oldSize: UInt64, newSize: UInt64) async throws -> ConsistencyProof {
         try await withTiles(size: newSize) {
             try ConsistencyProof.generate(oldSize: oldSize, newSize: newSize, from: $0)
         }

@@ -17,7 +17,7 @@ struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Measure ingest and query performance against same-run baselines (build with -c release).",
-        subcommands: [Store.self, HTTP.self, Queries.self, PolicyDecisions.self, Authorize.self]
+        subcommands: [Store.self, HTTP.self, Queries.self, PolicyDecisions.self, Authorize.self, Ledger.self]
     )
 
     /// Simulated events for benchmarks: the first `count` events of a large agency.
@@ -86,20 +86,22 @@ struct BenchCommand: AsyncParsableCommand {
             let rawDir = try BenchCommand.temporaryDirectory("raw")
             let storeDir = try BenchCommand.temporaryDirectory("store")
             let groupDir = try BenchCommand.temporaryDirectory("group")
-            defer { for d in [rawDir, storeDir, groupDir] { try? FileManager.default.removeItem(atPath: d) } }
+            let offDir = try BenchCommand.temporaryDirectory("ledger-off")
+            defer { for d in [rawDir, storeDir, groupDir, offDir] { try? FileManager.default.removeItem(atPath: d) } }
             printError("Raw SQLite baseline…")
             let raw = try SQLiteBaseline.insertSeconds(all, batchSize: batch, directory: rawDir)
+            printError("Store ingest with the ledger off (no salts, leaves, tiles), one request per transaction…")
+            var offOptions = SQLiteStore.Options()
+            offOptions.ledger = false
+            let off = try await Self.ingestSeconds(
+                all,
+                batch: batch,
+                store: try SQLiteStore(directory: offDir, options: offOptions)
+            )
             printError("Store ingest, one request per transaction…")
             let store = try SQLiteStore(directory: storeDir)
-            let received = CustosAPI.systemClock()
+            let ours = try await Self.ingestSeconds(all, batch: batch, store: store)
             var start = ContinuousClock.now
-            var i = 0
-            while i < all.count {
-                let slice = Array(all[i..<min(i + batch, all.count)])
-                _ = try await store.append([slice], received: received)
-                i += slice.count
-            }
-            let ours = BenchCommand.seconds(ContinuousClock.now - start)
             printError("Store ingest through the group-commit pipeline, 8 concurrent submitters…")
             let grouped = try SQLiteStore(directory: groupDir)
             let pipeline = IngestPipeline(store: grouped, clock: CustosAPI.systemClock)
@@ -123,6 +125,7 @@ struct BenchCommand: AsyncParsableCommand {
                 events \(all.count), batch \(batch), durable (WAL, synchronous=FULL)
                 raw SQLite inserts (baseline):   \(Int(n / raw)) events/s
                 store ingest:                    \(Int(n / ours)) events/s   ratio \(String(format: "%.2f", raw / ours))
+                store ingest, ledger off:        \(Int(n / off)) events/s   ledger on/off \(String(format: "%.2f", off / ours))
                 store ingest, group commit (8):  \(Int(n / pipelined)) events/s   ratio \(String(format: "%.2f", raw / pipelined))
                 machine SHA-256:                 \(Int(sha)) MB/s
                 """
@@ -133,9 +136,24 @@ struct BenchCommand: AsyncParsableCommand {
                     ("events", .integer(Int64(all.count))), ("raw_events_per_s", .integer(Int64(n / raw))),
                     ("store_events_per_s", .integer(Int64(n / ours))),
                     ("ratio", .double((raw / ours * 100).rounded() / 100)),
+                    ("ledger_off_events_per_s", .integer(Int64(n / off))),
+                    ("ledger_on_off_ratio", .double((off / ours * 100).rounded() / 100)),
                     ("group_events_per_s", .integer(Int64(n / pipelined))), ("sha256_mb_per_s", .integer(Int64(sha))),
                 ]
             )
+        }
+
+        /// Seconds to append `events` to `store`, `batch` events per request and transaction.
+        static func ingestSeconds(_ events: [AccessEvent], batch: Int, store: SQLiteStore) async throws -> Double {
+            let received = CustosAPI.systemClock()
+            let start = ContinuousClock.now
+            var i = 0
+            while i < events.count {
+                let slice = Array(events[i..<min(i + batch, events.count)])
+                _ = try await store.append([slice], received: received)
+                i += slice.count
+            }
+            return BenchCommand.seconds(ContinuousClock.now - start)
         }
     }
 

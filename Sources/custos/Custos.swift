@@ -14,6 +14,7 @@ struct Custos: AsyncParsableCommand {
             WitnessCommand.self, EraseCommand.self,
             UsersCommand.self,
             ReferenceCommand.self, ExplainCommand.self,
+            LedgerToolCommand.self,
         ]
     )
 }
