@@ -16,6 +16,8 @@ public struct RuleSet: Sendable {
     public private(set) var errors: [RuleError] = []
     /// The compiled rules, parallel to ``matchers``.
     private var programs: [CompiledRule] = []
+    /// Which rules an event can match at all, from their literal equalities.
+    private var prefilter = RulePrefilter([])
 
     /// The detection rules that loaded.
     public var rules: [SigmaRule] { matchers.map(\.rule) }
@@ -74,12 +76,15 @@ public struct RuleSet: Sendable {
         }
         correlations = candidates
         programs = matchers.map(\.program)
+        prefilter = RulePrefilter(matchers)
     }
 
     /// The indices (into ``matchers``) of the rules an event matches.
     public func matchingRules(_ event: DetectionEvent) -> [Int] {
         var matched: [Int] = []
-        for (index, program) in programs.enumerated() where program.matches(event) { matched.append(index) }
+        prefilter.forEachCandidate(event) { index in
+            if programs[index].matches(event) { matched.append(index) }
+        }
         return matched
     }
 
