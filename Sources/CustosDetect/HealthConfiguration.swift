@@ -12,8 +12,9 @@ public struct HealthConfiguration: Sendable, Hashable {
     public var minimumSilenceMinutes = 120
     /// How many times the source's median gap between events a silence must last.
     public var gapMultiplier = 10.0
-    /// How many times the longest ordinary gap of the last `historyDays` days a silence must last.
-    public var longestGapMultiplier = 1.5
+    /// How many times the median, over the last `historyDays` days, of each day's longest ordinary gap (the app's
+    /// usual night) a silence must last.
+    public var longestGapMultiplier = 3.0
     /// The days of longest gaps remembered.
     public var historyDays = 14
     /// Events an app must have sent before its silences are judged (its warm-up).

@@ -3,10 +3,10 @@ import CustosCore
 /// Health rules over the event stream itself (`rules/health.yml`): a source — an `app` — that goes silent.
 ///
 /// Per app, the monitor learns the typical gap between its events in event time (the median of its most recent
-/// gaps) and the longest ordinary gap of each of the last `history_days` days (nights and weekends of an app used
-/// only by day; reported silences do not count). When any event arrives whose time is more than the app's silence
-/// threshold — the largest of `minimum_silence_minutes`, `gap_multiplier` × its median gap and
-/// `longest_gap_multiplier` × its longest recent gap — after the app's last event, it reports `health.source_silent`
+/// gaps) and the longest ordinary gap of each of the last `history_days` days (its nights; reported silences do not
+/// count). When any event arrives whose time is more than the app's silence threshold — the largest of
+/// `minimum_silence_minutes`, `gap_multiplier` × its median gap and `longest_gap_multiplier` × the median of its
+/// daily longest gaps — after the app's last event, it reports `health.source_silent`
 /// once for that silence: "casebook sent nothing for 3 h 10 min (usual gap 40 s)". An app is judged only after its
 /// warm-up (`warm_up_events` events over at least `warm_up_days` days), and sources are checked at most once a minute
 /// of event time.
@@ -94,7 +94,7 @@ public struct HealthMonitor: Sendable {
         let threshold = max(
             Int64(configuration.minimumSilenceMinutes) * 60_000,
             Int64((Double(median) * configuration.gapMultiplier).rounded(.up)),
-            Int64((Double(source.longestRecentGap) * configuration.longestGapMultiplier).rounded(.up))
+            Int64((Double(source.typicalDailyLongestGap) * configuration.longestGapMultiplier).rounded(.up))
         )
         guard silence > threshold else { return nil }
         source.reported = true

@@ -71,6 +71,12 @@ struct SourceHealth: Sendable, Hashable, Codable {
         return sorted.count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
     }
 
-    /// The longest ordinary gap of the remembered days (milliseconds); 0 when there is none.
-    var longestRecentGap: Int64 { longestByDay.map(\.gap).max() ?? 0 }
+    /// The median over the remembered days of each day's longest ordinary gap (milliseconds): how long the source
+    /// is usually quiet once a day (its night); 0 when there is no day yet.
+    var typicalDailyLongestGap: Int64 {
+        guard !longestByDay.isEmpty else { return 0 }
+        let sorted = longestByDay.map(\.gap).sorted()
+        let middle = sorted.count / 2
+        return sorted.count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
+    }
 }
