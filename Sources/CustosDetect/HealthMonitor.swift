@@ -9,7 +9,7 @@ import CustosCore
 /// daily longest gaps — after the app's last event, it reports `health.source_silent`
 /// once for that silence: "casebook sent nothing for 3 h 10 min (usual gap 40 s)". An app is judged only after its
 /// warm-up (`warm_up_events` events over at least `warm_up_days` days), and sources are checked at most once a minute
-/// of event time.
+/// of event time (or whenever event time falls back by more than a minute).
 /// The finding is about the system, not a person: its group is `actor.id` custos and `app`, its evidence the app's
 /// last event before the silence and the event that revealed it.
 ///
@@ -67,7 +67,9 @@ public struct HealthMonitor: Sendable {
                 sources[app] = SourceHealth(time: time, event: reference)
             }
         }
-        guard time >= nextCheck else { return findings }
+        // Checked when event time passes the next check, or falls back behind it (sources whose clocks differ, or
+        // Custos's own events at wall-clock time among replayed older ones).
+        guard time >= nextCheck || time < nextCheck - Self.checkEveryMilliseconds else { return findings }
         nextCheck = time + Self.checkEveryMilliseconds
         for app in sources.keys.sorted() {
             guard var source = sources[app] else { continue }

@@ -171,4 +171,17 @@ struct HealthMonitorTests {
         #expect(findings.map(\.explanation) == ["records sent nothing for 2 d (usual gap 1 min)"])
         #expect(findings.first.map { $0.windowEndMilliseconds - $0.windowStartMilliseconds } == 173_100_000)
     }
+
+    @Test("an event far ahead in time does not hold up the checks of the events after it")
+    func clockSkew() {
+        var monitor = HealthMonitor(configuration: Self.quick)
+        let ahead = Self.event("custos", 100 * 86_400, seq: 0)
+        #expect(monitor.process(ahead).isEmpty)
+        let events = Self.stream(Self.casebookThenSilence).map {
+            DetectionEvent(fields: $0.fields, time: $0.time, seq: ($0.seq ?? 0) + 1, id: $0.id)
+        }
+        #expect(
+            Self.run(&monitor, events).map(\.explanation) == ["casebook sent nothing for 3 h 10 min (usual gap 40 s)"]
+        )
+    }
 }
