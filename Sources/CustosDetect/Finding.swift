@@ -11,6 +11,8 @@ public struct Finding: Sendable, Hashable, Codable {
         case correlation
         /// A behavioural baseline, first-seen or dormancy detector reported (``BaselineDetector``).
         case baseline
+        /// A health rule reported on the event stream itself (``HealthMonitor``).
+        case health
     }
 
     /// Match or correlation.

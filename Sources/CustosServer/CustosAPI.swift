@@ -113,6 +113,10 @@ public final class CustosAPI: Sendable {
         router.get("/metrics") { request, _ in
             _ = try await self.authenticator.authenticate(request, scope: .read)
             self.metrics.queueDepth.set(Double(await self.pipeline.depth))
+            if let status = try? await self.ledger?.status(now: self.clock()) {
+                self.metrics.checkpointAge.set(status.ageSeconds ?? -1)
+                self.metrics.checkpointUncovered.set(Double(status.uncoveredEntries))
+            }
             return Response(
                 status: .ok,
                 headers: [.contentType: "text/plain; version=0.0.4"],

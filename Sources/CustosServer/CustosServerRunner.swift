@@ -100,6 +100,8 @@ public enum CustosServerRunner {
         )
         let signing = Task { await publisher.run() }
         defer { signing.cancel() }
+        let signerWatch = Task { [logger] in await publisher.watch(logger: logger, clock: CustosAPI.systemClock) }
+        defer { signerWatch.cancel() }
         let sending = Task { await webhooks.run() }
         defer { sending.cancel() }
         let witnessing =
@@ -148,7 +150,8 @@ public enum CustosServerRunner {
                     valid: r.isValid,
                     treeSize: r.treeSize,
                     checkpointsVerified: r.checkpointsVerified,
-                    problems: r.problems
+                    problems: r.problems,
+                    firstBadEntry: r.firstBadEntry
                 )
             },
             secureCookies: tls

@@ -28,6 +28,7 @@ enum DetectionWiring {
         let snapshot = entities.current
         let reference = snapshot.referenceEnrichment
         let baselines = loadBaselines(rulesDirectory: directory, logger: logger)
+        let health = loadHealth(rulesDirectory: directory, logger: logger)
         let service = DetectionService(
             store: store,
             configuration: settings,
@@ -45,11 +46,15 @@ enum DetectionWiring {
             defer { updates.cancel() }
             if let baselines {
                 let directory =
-                    snapshot.documents.isEmpty ? BaselineDirectory() : BaselineDirectory(entities: snapshot.entitiesJSON)
+                    snapshot.documents.isEmpty
+                    ? BaselineDirectory() : BaselineDirectory(entities: snapshot.entitiesJSON)
                 await service.addSource(
                     name: "baselines",
                     BaselineDetector(configuration: baselines, directory: directory)
                 )
+            }
+            if let health {
+                await service.addSource(name: "health", HealthMonitor(configuration: health))
             }
             await service.run()
         }
@@ -65,6 +70,22 @@ enum DetectionWiring {
                 return try BaselineConfiguration.parse(String(decoding: data, as: UTF8.self), file: path)
             } catch {
                 logger.error("\(error.description); the baselines are off")
+                return nil
+            }
+        }
+        return nil
+    }
+
+    /// The health monitor's configuration of the rules directory (`health.yml`), nil when there is none or it is
+    /// invalid (then the error is logged as `file:line:column: message` and the health monitor is off).
+    static func loadHealth(rulesDirectory: String, logger: Logger) -> HealthConfiguration? {
+        for name in HealthConfiguration.fileNames.sorted() {
+            let path = (rulesDirectory as NSString).appendingPathComponent(name)
+            guard let data = FileManager.default.contents(atPath: path) else { continue }
+            do {
+                return try HealthConfiguration.parse(String(decoding: data, as: UTF8.self), file: path)
+            } catch {
+                logger.error("\(error.description); the health monitor is off")
                 return nil
             }
         }

@@ -28,7 +28,7 @@ struct RuleDirectory: Sendable {
         let fingerprint = fingerprint(of: directory)
         var files: [String: String] = [:]
         let names = ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? [])
-            .filter { ($0.hasSuffix(".yml") || $0.hasSuffix(".yaml")) && !BaselineConfiguration.fileNames.contains($0) }
+            .filter(RuleDirectoryFiles.isSigmaFile)
         for name in names {
             let path = (directory as NSString).appendingPathComponent(name)
             if let data = FileManager.default.contents(atPath: path) {

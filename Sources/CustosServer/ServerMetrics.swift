@@ -14,6 +14,8 @@ public final class ServerMetrics: Sendable {
     let commitSeconds: DurationHistogram
     let commitEvents: ValueHistogram
     let queueDepth: Gauge
+    let checkpointAge: Gauge
+    let checkpointUncovered: Gauge
     let decisionsAllowed: Counter
     let decisionsDenied: Counter
     let decisionsNotRecorded: Counter
@@ -56,6 +58,14 @@ public final class ServerMetrics: Sendable {
             help: "Time to make one group commit durable."
         )
         queueDepth = registry.makeGauge(name: "custos_ingest_queue_events", help: "Events waiting for a commit.")
+        checkpointAge = registry.makeGauge(
+            name: "custos_checkpoint_age_seconds",
+            help: "Seconds since the newest signed checkpoint (-1 before the first)."
+        )
+        checkpointUncovered = registry.makeGauge(
+            name: "custos_checkpoint_uncovered_entries",
+            help: "Ledger entries not yet covered by a signed checkpoint; growing with the age, a stalled signer."
+        )
         let decisionsHelp = "Authorization decisions answered, by outcome (not_recorded: refused because unrecorded)."
         decisionsAllowed = registry.makeCounter(
             name: "custos_decisions_total",

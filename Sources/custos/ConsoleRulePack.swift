@@ -10,7 +10,7 @@ enum ConsoleRulePack {
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return [] }
         var out: [ConsoleRule] = []
         for name in names.sorted()
-        where (name.hasSuffix(".yml") || name.hasSuffix(".yaml")) && !BaselineConfiguration.fileNames.contains(name) {
+        where RuleDirectoryFiles.isSigmaFile(name) {
             let path = (directory as NSString).appendingPathComponent(name)
             guard let data = FileManager.default.contents(atPath: path) else { continue }
             for rule in RuleSet(files: [path: String(decoding: data, as: UTF8.self)]).rules {

@@ -46,6 +46,7 @@ struct EvalCommand: AsyncParsableCommand {
         let ruleSet = try RulePack.load(directory: rules)
         let entitiesPath = sim + "/entities.json"
         let baselines = noBaselines ? nil : try RulePack.loadBaselines(directory: rules)
+        let health = try RulePack.loadHealth(directory: rules)
         let entities =
             FileManager.default.fileExists(atPath: entitiesPath) ? try RulePack.loadEntities(entitiesPath) : nil
         var state: (users: Int, bytes: Int)?
@@ -53,8 +54,10 @@ struct EvalCommand: AsyncParsableCommand {
             ruleSet,
             eventsPath: sim + "/events.ndjson",
             entities: entities,
-            baselines: baselines
-        ) { state = $0 }
+            baselines: baselines,
+            baselineState: { state = $0 },
+            health: health
+        )
         let labels = try Self.readLabels(sim + "/labels.ndjson")
         var report = Self.evaluate(findings: findings, labels: labels)
         if let state, var object = report.objectValue {

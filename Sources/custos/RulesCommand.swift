@@ -21,7 +21,8 @@ struct RulesTestCommand: AsyncParsableCommand {
             Each finding is one line: {"rule","actor","time","severity","explanation","evidence":[event ids]}. \
             With --reference (Cedar entities JSON, as `custos simulate` writes), each event is enriched first \
             (enrichment.subject_watchlisted, enrichment.case_assigned, …). A baselines.yml in the rule directory \
-            configures the behavioural baselines (docs/rules.md), which run with the Sigma rules. Rule-file errors \
+            configures the behavioural baselines and a health.yml the health monitor (docs/rules.md), which run \
+            with the Sigma rules. Rule-file errors \
             are printed as file:line:column: message and the command exits with status 2.
             """
     )
@@ -47,12 +48,14 @@ struct RulesTestCommand: AsyncParsableCommand {
     func run() async throws {
         let ruleSet = try RulePack.load(directory: rules)
         let baselines = noBaselines ? nil : try RulePack.loadBaselines(directory: rules)
+        let health = try RulePack.loadHealth(directory: rules)
         let entities = try reference.map(RulePack.loadEntities)
         let findings = try RulePack.run(
             ruleSet,
             eventsPath: events,
             entities: entities,
             baselines: baselines,
+            health: health,
             finish: !open,
             latenessMilliseconds: latenessSeconds * 1000
         )
@@ -76,7 +79,7 @@ enum RulePack {
         let names: [String]
         do {
             names = try FileManager.default.contentsOfDirectory(atPath: directory)
-                .filter { ($0.hasSuffix(".yml") || $0.hasSuffix(".yaml")) && !baselineFileNames.contains($0) }.sorted()
+                .filter(RuleDirectoryFiles.isSigmaFile).sorted()
         } catch {
             throw ValidationErrorText("cannot read the rule directory \(directory)")
         }
@@ -115,6 +118,21 @@ enum RulePack {
         return nil
     }
 
+    /// Reads the directory's health.yml, nil when there is none; on an error prints it and exits with status 2.
+    static func loadHealth(directory: String) throws -> HealthConfiguration? {
+        for name in HealthConfiguration.fileNames.sorted() {
+            let path = (directory as NSString).appendingPathComponent(name)
+            guard let data = FileManager.default.contents(atPath: path) else { continue }
+            do {
+                return try HealthConfiguration.parse(String(decoding: data, as: UTF8.self), file: path)
+            } catch {
+                printError(error.description)
+                throw ExitCode(2)
+            }
+        }
+        return nil
+    }
+
     /// Reads a Cedar entities JSON file.
     static func loadEntities(_ path: String) throws -> JSONValue {
         guard let data = FileManager.default.contents(atPath: path) else {
@@ -132,15 +150,16 @@ enum RulePack {
         ReferenceEnrichment(entities: try loadEntities(path))
     }
 
-    /// Runs a rule set (and baselines, when configured) over an NDJSON event file (in its order) and returns every
-    /// finding, `finish()` included. `entities` (Cedar entities JSON) enriches the events and gives the baselines
-    /// their directory.
+    /// Runs a rule set (and baselines and the health monitor, when configured) over an NDJSON event file (in its
+    /// order) and returns every finding, `finish()` included. `entities` (Cedar entities JSON) enriches the events
+    /// and gives the baselines their directory.
     static func run(
         _ ruleSet: RuleSet,
         eventsPath: String,
         entities: JSONValue?,
         baselines: BaselineConfiguration? = nil,
         baselineState: ((users: Int, bytes: Int)) -> Void = { _ in },
+        health: HealthConfiguration? = nil,
         finish: Bool = true,
         latenessMilliseconds: Int64 = 60_000
     ) throws
@@ -150,6 +169,7 @@ enum RulePack {
         var baselineDetector = baselines.map {
             BaselineDetector(configuration: $0, directory: entities.map(BaselineDirectory.init) ?? BaselineDirectory())
         }
+        var healthMonitor = health.map { HealthMonitor(configuration: $0) }
         var engine: DetectionEngine
         do {
             engine = try DetectionEngine(
@@ -189,6 +209,9 @@ enum RulePack {
                 reporter.observe(actor: actor, index: position)
                 for finding in engine.process(event) { reported.append(reporter.report(finding, eventActor: actor)) }
                 for finding in baselineDetector?.process(event) ?? [] {
+                    reported.append(reporter.report(finding, eventActor: actor))
+                }
+                for finding in healthMonitor?.process(event) ?? [] {
                     reported.append(reporter.report(finding, eventActor: actor))
                 }
                 position += 1

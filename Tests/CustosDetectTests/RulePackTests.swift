@@ -21,6 +21,8 @@ struct RulePackTests {
     static let newDevice = "6f1c2a10-0b8e-4c1a-9a51-0000000000a0"
     static let sameSurname = "6f1c2a10-0b8e-4c1a-9a51-0000000000b0"
     static let offHours = "6f1c2a10-0b8e-4c1a-9a51-0000000000c0"
+    static let witnessRefusal = "6f1c2a10-0b8e-4c1a-9a51-0000000000d0"
+    static let verificationFailed = "6f1c2a10-0b8e-4c1a-9a51-0000000000e0"
 
     /// The rule files of rules/, as path → text.
     static func packFiles() throws -> [String: String] {
@@ -28,7 +30,7 @@ struct RulePackTests {
             .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("rules")
         var files: [String: String] = [:]
         for name in try FileManager.default.contentsOfDirectory(atPath: directory.path)
-        where name.hasSuffix(".yml") && name != "baselines.yml" {
+        where RuleDirectoryFiles.isSigmaFile(name) {
             files[name] = try String(contentsOf: directory.appendingPathComponent(name), encoding: .utf8)
         }
         return files
@@ -91,7 +93,7 @@ struct RulePackTests {
     @Test("every rule file loads, with title, id, description, level and false positives")
     func packLoads() throws {
         #expect(Self.pack.errors.map(\.description) == [])
-        #expect(Self.pack.rules.count == 12)
+        #expect(Self.pack.rules.count == 14)
         #expect(Self.pack.correlations.count == 6)
         let metadata = Self.pack.rules.map(\.metadata) + Self.pack.correlations.map(\.metadata)
         for rule in metadata {
@@ -269,5 +271,52 @@ struct RulePackTests {
         #expect(try !Self.fired([morning]).contains(Self.offHours))
         let nightShift = Self.event(-8 * 3600 - 1800, actor: "officer-0004", action: "login", caseID: nil)
         #expect(try !Self.fired([nightShift]).contains(Self.offHours))
+    }
+
+    /// A `custos.*` event as the server records it: actor custos, app custos.
+    static func custosEvent(_ action: String, outcome: Outcome, attributes: JSONObject) -> AccessEvent {
+        AccessEvent(
+            id: "e-\(action)-\(outcome)",
+            time: Timestamp(millisecondsSinceEpoch: noon),
+            actor: Actor(id: "custos", session: "test"),
+            action: action,
+            resource: Resource(type: "custos.checkpoint", id: "checkpoints/12"),
+            outcome: outcome,
+            app: "custos",
+            attributes: attributes
+        )
+    }
+
+    @Test("witness refusal: a custos.witness failure fires, a success does not")
+    func witnessRefusal() throws {
+        let attributes = JSONObject([
+            ("witness", .string("w1")), ("result", .string("refused")), ("status", .integer(409)),
+            ("reason", .string("inconsistent")),
+        ])
+        #expect(
+            try Self.fired([Self.custosEvent("custos.witness", outcome: .failure, attributes: attributes)])
+                .contains(Self.witnessRefusal)
+        )
+        #expect(
+            try !Self.fired([Self.custosEvent("custos.witness", outcome: .success, attributes: attributes)])
+                .contains(Self.witnessRefusal)
+        )
+        #expect(
+            try !Self.fired([Self.custosEvent("custos.verify", outcome: .failure, attributes: attributes)])
+                .contains(Self.witnessRefusal)
+        )
+    }
+
+    @Test("verification failed: a custos.verify failure fires, a success does not")
+    func verificationFailed() throws {
+        let attributes = JSONObject([("tree_size", .integer(600)), ("first_bad_seq", .integer(417))])
+        #expect(
+            try Self.fired([Self.custosEvent("custos.verify", outcome: .failure, attributes: attributes)])
+                .contains(Self.verificationFailed)
+        )
+        #expect(
+            try !Self.fired([Self.custosEvent("custos.verify", outcome: .success, attributes: attributes)])
+                .contains(Self.verificationFailed)
+        )
     }
 }

@@ -228,6 +228,8 @@ struct APIServerTests {
             }
             try await client.execute(uri: "/metrics", method: .get, headers: h) { r in
                 #expect(String(buffer: r.body).contains("custos_events_ingested_total 5"))
+                #expect(String(buffer: r.body).contains("custos_checkpoint_uncovered_entries "))
+                #expect(String(buffer: r.body).contains("custos_checkpoint_age_seconds "))
             }
         }
     }

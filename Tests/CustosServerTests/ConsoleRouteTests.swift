@@ -39,7 +39,8 @@ struct ConsoleTestServer {
                         valid: r.isValid,
                         treeSize: r.treeSize,
                         checkpointsVerified: r.checkpointsVerified,
-                        problems: r.problems
+                        problems: r.problems,
+                        firstBadEntry: r.firstBadEntry
                     )
                 }
             )

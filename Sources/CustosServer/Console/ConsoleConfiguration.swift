@@ -28,13 +28,22 @@ public struct ConsoleVerificationOutcome: Sendable, Hashable {
     public var checkpointsVerified: Int
     /// What failed, if anything.
     public var problems: [String]
+    /// The first entry (seq) found altered, removed or reordered, when known.
+    public var firstBadEntry: UInt64?
 
     /// Creates an outcome.
-    public init(valid: Bool, treeSize: UInt64, checkpointsVerified: Int, problems: [String]) {
+    public init(
+        valid: Bool,
+        treeSize: UInt64,
+        checkpointsVerified: Int,
+        problems: [String],
+        firstBadEntry: UInt64? = nil
+    ) {
         self.valid = valid
         self.treeSize = treeSize
         self.checkpointsVerified = checkpointsVerified
         self.problems = problems
+        self.firstBadEntry = firstBadEntry
     }
 }
 

@@ -33,7 +33,7 @@ extension CustosAPI {
                 return self.render(console, "ledger", title: "Ledger", signedIn: signedIn, section: .ledger, data: data)
             }
         }
-        router.post("/ledger/verify") { request, _ in
+        router.post("/ledger/verify") { request, context in
             try await self.page(console, request, .ledger) { signedIn in
                 if let refused = try await self.checkPost(console, request, signedIn) { return refused }
                 guard let verify = console.configuration.verify else {
@@ -44,7 +44,14 @@ extension CustosAPI {
                         detail: "this server cannot verify its ledger"
                     )
                 }
-                _ = console.verification.start(now: self.clock(), clock: self.clock, verify: verify)
+                let recorder = VerificationRecorder(pipeline: self.pipeline, clock: self.clock)
+                let requester = signedIn.account.actor
+                let logger = context.logger
+                _ = console.verification.start(now: self.clock(), clock: self.clock) {
+                    let outcome = try await verify()
+                    await recorder.record(outcome, requester: requester, logger: logger)
+                    return outcome
+                }
                 try await self.recorder.record(
                     actor: signedIn.account.actor,
                     session: signedIn.session.label,
