@@ -1,7 +1,7 @@
 """Fixtures for the end-to-end tests: they drive the real `custos` binary (CLI and server) over loopback.
 
 Environment:
-  CUSTOS_BIN   the custos binary (default /work/main/.build/debug/custos)
+  CUSTOS_BIN   the custos binary (default .build/debug/custos of this checkout)
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 import requests
 
-CUSTOS_BIN = os.environ.get("CUSTOS_BIN", "/work/main/.build/debug/custos")
+CUSTOS_BIN = os.environ.get("CUSTOS_BIN", str(Path(__file__).resolve().parents[2] / ".build" / "debug" / "custos"))
 REPO_ROOT = Path(__file__).resolve().parents[2]
 OPENAPI_PATH = REPO_ROOT / "Sources" / "CustosServer" / "Resources" / "openapi.json"
 LISTENING = re.compile(r"Custos is listening on (http://\S+) \(data: (.*)\)")
