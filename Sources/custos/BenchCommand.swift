@@ -17,7 +17,9 @@ struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Measure ingest and query performance against same-run baselines (build with -c release).",
-        subcommands: [Store.self, HTTP.self, Queries.self, PolicyDecisions.self, Authorize.self, Ledger.self, Detect.self]
+        subcommands: [
+            Store.self, HTTP.self, Queries.self, PolicyDecisions.self, Authorize.self, Ledger.self, Detect.self,
+        ]
     )
 
     /// Simulated events for benchmarks: the first `count` events of a large agency.

@@ -132,7 +132,8 @@ struct RuleSetTests {
     }
 
     @Test func templateFieldsTheEventLacksAreLeftOut() throws {
-        let rule = T.rule("action: export") + "\nexplanation: '{actor.id} {action} {purpose.case} rows {rows} {nonsense!}'"
+        let rule =
+            T.rule("action: export") + "\nexplanation: '{actor.id} {action} {purpose.case} rows {rows} {nonsense!}'"
         var engine = try DetectionEngine(ruleSet: RuleSet(files: ["r.yml": rule]))
         let findings = engine.process(T.detectionEvent(T.event(actor: "officer-5", action: "export")))
         // purpose.case is absent: left out; a name that is no field path stays as written, for the rule's author.
