@@ -24,10 +24,15 @@ public struct TileProofs: Sendable {
         }
     }
 
-    /// Runs `body` over a tile source of `size`; whenever it misses a tile, fetches the missing tiles and runs it
-    /// again (a proof touches O(log n) tiles, so this ends quickly).
+    /// Runs `body` over a tile source of `size`. A first, planning pass runs it over blank tiles to learn every tile
+    /// the proof touches (which tiles a proof reads depends on the sizes and indexes only, never on hash values);
+    /// those are fetched concurrently, and the real pass runs over them. Should it still miss a tile, the missing
+    /// ones are fetched and it runs again.
     private func withTiles<T>(size: UInt64, _ body: (TiledNodeHashSource) throws -> T) async throws -> T {
-        let cache = TileCache()
+        let planning = TileCache(blank: true)
+        _ = try? body(TiledNodeHashSource(treeSize: size) { id in planning.tile(id) })
+        let cache = TileCache(blank: false)
+        try await fetch(planning.takeMissing(), into: cache)
         while true {
             let source = TiledNodeHashSource(treeSize: size) { id in cache.tile(id) }
             do {
@@ -35,30 +40,47 @@ public struct TileProofs: Sendable {
             } catch let error as LedgerError where error.code == .missingNode {
                 let missing = cache.takeMissing()
                 guard !missing.isEmpty else { throw error }
-                for id in missing {
+                try await fetch(missing, into: cache)
+            }
+        }
+    }
+
+    /// Reads `ids` from the store concurrently into `cache`.
+    private func fetch(_ ids: [TileID], into cache: TileCache) async throws {
+        try await withThrowingTaskGroup(of: HashTile.self) { group in
+            for id in ids {
+                group.addTask {
                     guard let stored = try await store.hashTile(level: id.level, index: id.index),
                         stored.width >= id.width
                     else {
                         throw StoreError(.corrupt, "tile \(id) is missing from the store")
                     }
-                    cache.insert(try HashTile(id: id, bytes: stored.data.prefix(id.width * TreeHash.byteCount)))
+                    return try HashTile(id: id, bytes: stored.data.prefix(id.width * TreeHash.byteCount))
                 }
             }
+            for try await tile in group { cache.insert(tile) }
         }
     }
 }
 
 /// Tiles fetched so far, and the ones asked for but not yet fetched.
+/// A blank cache answers every tile with zero hashes (and still records it as missing): the planning pass.
 private final class TileCache: @unchecked Sendable {
     private let lock = NSLock()
+    private let blank: Bool
     private var tiles: [TileID: HashTile] = [:]
     private var missing: Set<TileID> = []
+
+    init(blank: Bool) {
+        self.blank = blank
+    }
 
     func tile(_ id: TileID) -> HashTile? {
         lock.withLock {
             if let tile = tiles[id] { return tile }
             missing.insert(id)
-            return nil
+            guard blank else { return nil }
+            return try? HashTile(id: id, bytes: [UInt8](repeating: 0, count: id.width * TreeHash.byteCount))
         }
     }
 
