@@ -6,10 +6,13 @@ import Foundation
 public struct TileProofs: Sendable {
     /// The store whose tiles the proofs are read from.
     public let store: any LedgerStore
+    /// Full tiles already read from `store` (shared by the proofs of one store).
+    public let fullTiles: FullTileCache
 
-    /// Creates a proof generator over `store`'s tiles.
-    public init(store: any LedgerStore) {
+    /// Creates a proof generator over `store`'s tiles; pass the same `fullTiles` for every proof of one store.
+    public init(store: any LedgerStore, fullTiles: FullTileCache = FullTileCache(capacity: 64)) {
         self.store = store
+        self.fullTiles = fullTiles
     }
 
     /// The inclusion proof of leaf `index` in the tree of `size` leaves.
@@ -32,7 +35,11 @@ public struct TileProofs: Sendable {
         let planning = TileCache(blank: true)
         _ = try? body(TiledNodeHashSource(treeSize: size) { id in planning.tile(id) })
         let cache = TileCache(blank: false)
-        try await fetch(planning.takeMissing(), into: cache)
+        var needed: [TileID] = []
+        for id in planning.takeMissing() {
+            if let held = fullTiles.tile(id) { cache.insert(held) } else { needed.append(id) }
+        }
+        try await fetch(needed, into: cache)
         while true {
             let source = TiledNodeHashSource(treeSize: size) { id in cache.tile(id) }
             do {
@@ -58,7 +65,10 @@ public struct TileProofs: Sendable {
                     return try HashTile(id: id, bytes: stored.data.prefix(id.width * TreeHash.byteCount))
                 }
             }
-            for try await tile in group { cache.insert(tile) }
+            for try await tile in group {
+                cache.insert(tile)
+                fullTiles.keep(tile)
+            }
         }
     }
 }

@@ -74,7 +74,7 @@ extension BenchCommand {
             }
 
             printError("Timing \(proofs) inclusion and \(proofs) consistency proofs…")
-            let tileProofs = TileProofs(store: store)
+            let tileProofs = TileProofs(store: store, fullTiles: FullTileCache())
             var random = SystemRandomNumberGenerator()
             var inclusion: [Double] = []
             var consistency: [Double] = []
