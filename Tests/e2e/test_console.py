@@ -168,6 +168,15 @@ def heading(driver, predicate=lambda text: True, timeout: float = 20) -> str:
     raise AssertionError(f"heading {last!r} never matched")
 
 
+def wait(driver, seconds: float):
+    """A WebDriverWait that rides out the navigation under way: an element gone stale (or, in Chromium's words, a
+    node that "does not belong to the document") is looked up again until the time is up."""
+    from selenium.common.exceptions import WebDriverException
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    return WebDriverWait(driver, seconds, ignored_exceptions=(WebDriverException,))
+
+
 def sign_in(driver, server: Server, username: str) -> None:
     from selenium.webdriver.common.by import By
 
@@ -182,7 +191,6 @@ def sign_in(driver, server: Server, username: str) -> None:
 
 def test_browse_the_console(deployment, browser):
     from selenium.webdriver.common.by import By
-    from selenium.webdriver.support.ui import WebDriverWait
 
     server = deployment["server"]
     d = browser
@@ -207,7 +215,7 @@ def test_browse_the_console(deployment, browser):
     shot(d, "session")
     d.find_element(By.CSS_SELECTOR, "table.events tbody tr td a").click()
     heading(d, lambda t: t.startswith("Event "))
-    proof = WebDriverWait(d, 20).until(lambda drv: drv.find_elements(By.ID, "proof-json") or
+    proof = wait(d, 20).until(lambda drv: drv.find_elements(By.ID, "proof-json") or
                                        (drv.refresh() or None))
     doc = json.loads(proof[0].text)
     assert doc["inclusion_proof"]["tree_size"] > 0 and doc["leaf_hash"]
@@ -229,7 +237,7 @@ def test_browse_the_console(deployment, browser):
     d.find_element(By.ID, "f-actor").send_keys(deployment["own"])
     d.find_element(By.ID, "f-limit").send_keys("20")
     d.find_element(By.CSS_SELECTOR, "form.grid button[type=submit]").click()
-    WebDriverWait(d, 20).until(lambda drv: "Export this page" in drv.find_element(By.TAG_NAME, "main").text)
+    wait(d, 20).until(lambda drv: "Export this page" in drv.find_element(By.TAG_NAME, "main").text)
     assert len(d.find_elements(By.CSS_SELECTOR, "table.events tbody tr")) == 20
     shot(d, "search")
     csv_link = d.find_element(By.PARTIAL_LINK_TEXT, "Export this page as CSV").get_attribute("href")
@@ -258,7 +266,7 @@ def test_browse_the_console(deployment, browser):
     d.find_element(By.LINK_TEXT, "Ledger").click()
     heading(d, lambda t: t == "Ledger")
     d.find_element(By.CSS_SELECTOR, "#verify-form button").click()
-    WebDriverWait(d, 60).until(lambda drv: "Passed" in drv.find_element(By.ID, "verify-status").text)
+    wait(d, 60).until(lambda drv: "Passed" in drv.find_element(By.ID, "verify-status").text)
     shot(d, "ledger")
 
     d.find_element(By.LINK_TEXT, "Rules & policies").click()

@@ -14,7 +14,7 @@ import requests
 
 from conftest import REPO_ROOT, Server, create_key, run_cli
 from test_alerts import settle
-from test_console import PASSWORD, browser, heading, session_for, shot, sign_in  # noqa: F401 (browser: a fixture)
+from test_console import PASSWORD, browser, heading, session_for, shot, sign_in, wait  # noqa: F401 (browser: a fixture)
 
 RULES = REPO_ROOT / "rules"
 
@@ -71,7 +71,7 @@ def alerting(tmp_path_factory):
 
 def test_open_follow_the_evidence_resolve_and_find_it_in_the_ledger(alerting, browser):  # noqa: F811
     from selenium.webdriver.common.by import By
-    from selenium.webdriver.support.ui import Select, WebDriverWait
+    from selenium.webdriver.support.ui import Select
 
     server, alert, actor = alerting["server"], alerting["alert"], alerting["actor"]
     d = browser
@@ -92,7 +92,7 @@ def test_open_follow_the_evidence_resolve_and_find_it_in_the_ledger(alerting, br
     # The evidence: an event of the alert, and its inclusion proof.
     d.find_element(By.CSS_SELECTOR, "a.evidence").click()
     heading(d, lambda t: t.startswith("Event "))
-    proof = WebDriverWait(d, 30).until(lambda drv: drv.find_elements(By.ID, "proof-json") or
+    proof = wait(d, 30).until(lambda drv: drv.find_elements(By.ID, "proof-json") or
                                        (drv.refresh() or None))
     doc = json.loads(proof[0].text)
     assert doc["inclusion_proof"]["tree_size"] > 0 and doc["leaf_hash"]
@@ -104,14 +104,14 @@ def test_open_follow_the_evidence_resolve_and_find_it_in_the_ledger(alerting, br
     Select(d.find_element(By.ID, "t-disposition")).select_by_value("true_positive")
     d.find_element(By.ID, "t-note").send_keys("confirmed with the unit")
     d.find_element(By.CSS_SELECTOR, "#resolve-form button").click()
-    WebDriverWait(d, 30).until(lambda drv: "resolved" in drv.find_element(By.ID, "alert-status").text)
+    wait(d, 30).until(lambda drv: "resolved" in drv.find_element(By.ID, "alert-status").text)
     assert "true_positive" in d.find_element(By.ID, "alert-status").text
     assert "confirmed with the unit" in d.find_element(By.TAG_NAME, "main").text  # the history
 
     # Reveal the user, with a reason: recorded, and the name is shown on this answer only.
     d.find_element(By.ID, "t-reason").send_keys("interview scheduled")
     d.find_element(By.CSS_SELECTOR, "#reveal-form button").click()
-    WebDriverWait(d, 30).until(lambda drv: drv.find_element(By.ID, "alert-user").text == actor)
+    wait(d, 30).until(lambda drv: drv.find_element(By.ID, "alert-user").text == actor)
 
     # The triage action, found in the ledger through the console's search and through the API.
     d.get(server.url + "/search?action=custos.alert.resolve")
