@@ -26,13 +26,35 @@ public enum MerkleTreeHasher {
         return hasher.finalize().withUnsafeBytes { TreeHash(unsafeDigestBytes: $0) }
     }
 
-    /// The hash of an interior node from its children: `SHA-256(0x01 ‖ left ‖ right)`.
+    /// The leaf hash of one log entry held in memory: `SHA-256(0x00 ‖ data)`, hashed in one call from a copy on the
+    /// stack when the entry is small (as ledger entries are), so no allocation and no incremental hashing.
+    public static func leafHash(of data: UnsafeRawBufferPointer) -> TreeHash {
+        guard data.count <= 256 else {
+            var hasher = SHA256()
+            withUnsafeBytes(of: UInt8(0x00)) { hasher.update(bufferPointer: $0) }
+            hasher.update(bufferPointer: data)
+            return hasher.finalize().withUnsafeBytes { TreeHash(unsafeDigestBytes: $0) }
+        }
+        return withUnsafeTemporaryAllocation(byteCount: data.count + 1, alignment: 8) { input in
+            input[0] = 0x00
+            if let base = data.baseAddress { (input.baseAddress! + 1).copyMemory(from: base, byteCount: data.count) }
+            return SHA256.hash(data: UnsafeRawBufferPointer(input)).withUnsafeBytes {
+                TreeHash(unsafeDigestBytes: $0)
+            }
+        }
+    }
+
+    /// The hash of an interior node from its children: `SHA-256(0x01 ‖ left ‖ right)`, hashed in one call from a
+    /// 65-byte copy on the stack.
     public static func nodeHash(left: TreeHash, right: TreeHash) -> TreeHash {
-        var hasher = SHA256()
-        withUnsafeBytes(of: UInt8(0x01)) { hasher.update(bufferPointer: $0) }
-        left.withUnsafeBytes { hasher.update(bufferPointer: $0) }
-        right.withUnsafeBytes { hasher.update(bufferPointer: $0) }
-        return hasher.finalize().withUnsafeBytes { TreeHash(unsafeDigestBytes: $0) }
+        withUnsafeTemporaryAllocation(byteCount: 65, alignment: 8) { input in
+            input[0] = 0x01
+            left.withUnsafeBytes { (input.baseAddress! + 1).copyMemory(from: $0.baseAddress!, byteCount: 32) }
+            right.withUnsafeBytes { (input.baseAddress! + 33).copyMemory(from: $0.baseAddress!, byteCount: 32) }
+            return SHA256.hash(data: UnsafeRawBufferPointer(input)).withUnsafeBytes {
+                TreeHash(unsafeDigestBytes: $0)
+            }
+        }
     }
 
     /// The Merkle Tree Hash (RFC 9162 §2.1.1) of a list of leaf hashes, computed directly.

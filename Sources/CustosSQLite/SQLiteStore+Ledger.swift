@@ -146,6 +146,8 @@ extension SQLiteStore {
 }
 
 extension SQLiteStore: LedgerStore {
+    public var tileReader: (any LedgerTileReader)? { sqliteTileReader }
+
     public func ledgerHead() async throws -> LedgerHead {
         try await read { db in
             guard let data = try Data.fetchOne(db, sql: "SELECT frontier FROM ledger_state WHERE id = 0") else {

@@ -3,6 +3,7 @@ public import CustosLedger
 import CustosStore
 import Foundation
 import GRDB
+import GRDBSQLite
 
 extension SQLiteStore {
     /// Appends ledger entries to the Merkle tree, its tiles and entry bundles without storing events: the same write
@@ -63,100 +64,90 @@ extension SQLiteStore {
             }
         }
 
-        var frontier = MerkleFrontier()
-        checkRoots(frontier, &result)
-        var tiles = TreeTileReader(db: db)
-        let entrySize = LedgerEntry.encodedSize
-        let bundles = try Row.fetchCursor(db, sql: "SELECT idx, width, data FROM entry_bundles ORDER BY idx")
-        var problem: String?
-        bundleLoop: while let row = try bundles.next() {
-            let index: Int64 = row[0]
-            let width: Int64 = row[1]
-            guard UInt64(index) * UInt64(TileID.fullWidth) == frontier.size else {
-                result.fail("entry bundle \(index) does not follow entry \(frontier.size)", entry: frontier.size)
-                break
+        if let empty = pending.first, empty.size == 0 {
+            checkRoots(MerkleFrontier(), &result)
+        }
+        // The rebuild reads both tables in idx order on raw cursors, handing it each row's bytes in place.
+        var rebuilder = TiledTreeRebuilder()
+        var sizes = pending.map(\.size).filter { $0 > 0 }[...]
+        let bundles = try db.cachedStatement(sql: "SELECT idx, width, data FROM entry_bundles ORDER BY idx")
+        let leafTiles = try db.cachedStatement(sql: "SELECT idx, data FROM tiles WHERE level = 0 ORDER BY idx")
+        let tileRow = try RawStatement(db, "SELECT data FROM tiles WHERE level = ? AND idx = ?")
+        let b = bundles.sqliteStatement
+        let t = leafTiles.sqliteStatement
+        defer {
+            sqlite3_reset(b)
+            sqlite3_reset(t)
+        }
+        var tileStep = sqlite3_step(t)
+        func readTile(level: Int, index: UInt64) throws -> [UInt8]? {
+            tileRow.bind(1, Int64(level))
+            tileRow.bind(2, Int64(index))
+            var bytes: [UInt8]?
+            try tileRow.query { row in bytes = [UInt8](columnBytes(row, 0)) }
+            return bytes
+        }
+        while true {
+            let rc = sqlite3_step(b)
+            if rc == SQLITE_DONE { break }
+            guard rc == SQLITE_ROW else { throw StoreError(.unavailable, "cannot read the entry bundles (\(rc))") }
+            let index = UInt64(bitPattern: sqlite3_column_int64(b, 0))
+            while tileStep == SQLITE_ROW, UInt64(bitPattern: sqlite3_column_int64(t, 0)) < index {
+                tileStep = sqlite3_step(t)
             }
-            let data: Data = row[2]
-            guard data.count == Int(width) * (entrySize + 2) else {
-                result.fail("entry bundle \(index) has \(data.count) bytes for \(width) entries", entry: frontier.size)
-                break
+            var storedLeaves: UnsafeRawBufferPointer?
+            if tileStep == SQLITE_ROW, UInt64(bitPattern: sqlite3_column_int64(t, 0)) == index {
+                storedLeaves = Self.blob(t, 1)
             }
-            try data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) in
-                var offset = 0
-                for _ in 0..<Int(width) {
-                    let seq = frontier.size
-                    var storedSeq: UInt64 = 0
-                    for i in (offset + 3)..<(offset + 11) { storedSeq = storedSeq << 8 | UInt64(raw[i]) }
-                    guard Int(raw[offset]) << 8 | Int(raw[offset + 1]) == entrySize,
-                        raw[offset + 2] == LedgerEntry.version, storedSeq == seq
-                    else {
-                        result.fail("entry \(seq) was altered: it is malformed or carries another seq", entry: seq)
-                        return
-                    }
-                    let leaf = MerkleTreeHasher.leafHash(
-                        of: UnsafeRawBufferPointer(rebasing: raw[(offset + 2)..<(offset + 2 + entrySize)])
-                    )
-                    offset += entrySize + 2
-                    try frontier.append(leaf) { node in
-                        guard node.id.level % TileID.height == 0, problem == nil else { return }
-                        let level = node.id.level / TileID.height
-                        if try tiles.node(level: level, index: node.id.index) != node.hash {
-                            problem =
-                                level == 0
-                                ? "entry \(seq) was altered: it does not reproduce leaf \(seq) of the stored tiles"
-                                : "the stored tiles disagree with the rebuilt tree at level \(level) index \(node.id.index)"
+            do {
+                try rebuilder.append(
+                    bundle: index,
+                    width: Int(sqlite3_column_int64(b, 1)),
+                    data: Self.blob(b, 2),
+                    storedLeaves: storedLeaves,
+                    readTile: readTile,
+                    sizes: &sizes
+                ) { size, root in
+                    while let next = pending.first, next.size == size {
+                        pending.removeFirst()
+                        if next.root == root {
+                            result.checkpointsVerified += 1
+                            result.latestCheckpoint = next.stored
+                        } else {
+                            result.fail("the signed checkpoint of size \(next.size) does not match the rebuilt tree")
                         }
                     }
-                    if let p = problem {
-                        result.fail(p, entry: seq)
-                        return
-                    }
-                    checkRoots(frontier, &result)
                 }
+            } catch let mismatch as TiledTreeRebuilder.Mismatch {
+                result.fail(mismatch.problem, entry: mismatch.entry)
+                break
             }
-            if !result.isValid { break bundleLoop }
         }
-        result.treeSize = frontier.size
-        result.rootHash = frontier.rootHash
+        result.treeSize = rebuilder.size
+        // After a mismatch the rebuild stopped part-way; its root is reported only when it can be computed.
+        result.rootHash = (try? rebuilder.rootHash(size: rebuilder.size)) ?? result.rootHash
         if result.isValid {
             if let data = try Data.fetchOne(db, sql: "SELECT frontier FROM ledger_state WHERE id = 0") {
                 let state = try MerkleFrontier(serializedBytes: data)
-                if state.size != frontier.size || state.rootHash != frontier.rootHash {
-                    result.fail("the stored tree (\(state.size) entries) differs from the \(frontier.size) rebuilt")
+                if state.size != result.treeSize || state.rootHash != result.rootHash {
+                    result.fail("the stored tree (\(state.size) entries) differs from the \(result.treeSize) rebuilt")
                 }
-            } else if frontier.size > 0 {
+            } else if result.treeSize > 0 {
                 result.fail("the store has entries but no ledger state")
             }
             for rest in pending {
-                result.fail("the signed checkpoint of size \(rest.size) is beyond the \(frontier.size) entries found")
+                result.fail("the signed checkpoint of size \(rest.size) is beyond the \(result.treeSize) entries found")
             }
         }
         return result
     }
-}
 
-/// Reads node hashes at tile-level positions from the `tiles` table, keeping the current tile of each level.
-private struct TreeTileReader {
-    let db: Database
-    var cache: [(index: Int64, data: [UInt8])] = []
-
-    init(db: Database) {
-        self.db = db
-    }
-
-    mutating func node(level: Int, index: UInt64) throws -> TreeHash? {
-        let tile = Int64(index / UInt64(TileID.fullWidth))
-        while cache.count <= level { cache.append((-1, [])) }
-        if cache[level].index != tile {
-            let data = try Data.fetchOne(
-                db,
-                sql: "SELECT data FROM tiles WHERE level = ? AND idx = ?",
-                arguments: [level, tile]
-            )
-            cache[level] = (tile, data.map { [UInt8]($0) } ?? [])
+    /// Column `i` of the current row of `statement` as bytes in place (valid until the statement steps again).
+    private static func blob(_ statement: OpaquePointer, _ i: Int32) -> UnsafeRawBufferPointer {
+        let count = Int(sqlite3_column_bytes(statement, i))
+        guard count > 0, let bytes = sqlite3_column_blob(statement, i) else {
+            return UnsafeRawBufferPointer(start: nil, count: 0)
         }
-        let offset = Int(index % UInt64(TileID.fullWidth)) * TreeHash.byteCount
-        guard offset + TreeHash.byteCount <= cache[level].data.count else { return nil }
-        return try TreeHash(bytes: cache[level].data[offset..<offset + TreeHash.byteCount])
+        return UnsafeRawBufferPointer(start: bytes, count: count)
     }
 }

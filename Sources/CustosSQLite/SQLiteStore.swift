@@ -29,6 +29,8 @@ public final class SQLiteStore: Sendable {
     public let path: String
     /// Whether appended events join the Merkle tree (``Options/ledger``).
     let ledgerEnabled: Bool
+    /// Synchronous hash tile reads for proofs (``LedgerStore/tileReader``).
+    let sqliteTileReader: SQLiteTileReader
 
     /// Opens (creating if needed) the store in `directory`, as `custos.sqlite`.
     public convenience init(directory: String, options: Options = Options()) throws {
@@ -58,6 +60,7 @@ public final class SQLiteStore: Sendable {
         }
         self.path = path
         self.ledgerEnabled = options.ledger
+        self.sqliteTileReader = SQLiteTileReader(path: path)
         try migrate()
     }
 

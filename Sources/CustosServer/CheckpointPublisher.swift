@@ -7,8 +7,8 @@ public import CustosStore
 public actor CheckpointPublisher {
     /// The store whose tree is signed.
     public let store: any LedgerStore
-    /// Full tiles read for proofs from `store`, shared by every proof the server computes.
-    public nonisolated let fullTiles = FullTileCache()
+    /// Tiles (with their subtrees) read for proofs from `store`, shared by every proof the server computes.
+    public nonisolated let tileCache = TileSubtreeCache()
     /// The checkpoint origin line.
     public let origin: String
     /// The log's signer.

@@ -18,7 +18,7 @@ extension CustosAPI {
     func jsonWithProofs(_ page: EventPage, publisher: CheckpointPublisher) async throws -> JSONValue {
         let latest = try await latestCheckpoint(publisher)
         let records = try await publisher.store.ledgerRecords(seqs: page.events.map(\.seq))
-        let proofs = TileProofs(store: publisher.store, fullTiles: publisher.fullTiles)
+        let proofs = TileProofs(store: publisher.store, cache: publisher.tileCache)
         var events: [JSONValue] = []
         events.reserveCapacity(page.events.count)
         for stored in page.events {

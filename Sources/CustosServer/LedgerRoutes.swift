@@ -61,7 +61,10 @@ extension CustosAPI {
                 throw Problem.badParameter("size", "is beyond the latest checkpoint (size \(latest.size))")
             }
             guard seq < size else { throw Problem.badParameter("seq", "must be below the tree size \(size)") }
-            let proof = try await TileProofs(store: publisher.store, fullTiles: publisher.fullTiles).inclusion(index: seq, size: size)
+            let proof = try await TileProofs(store: publisher.store, cache: publisher.tileCache).inclusion(
+                index: seq,
+                size: size
+            )
             let leaf = try await publisher.store.ledgerRecords(seqs: [Int64(seq)])[Int64(seq)]
             try await self.recorder.record(
                 key: key,
@@ -88,7 +91,10 @@ extension CustosAPI {
                 throw Problem.badParameter("to", "is beyond the latest checkpoint (size \(latest.size))")
             }
             guard from <= to else { throw Problem.badParameter("from", "must not exceed to (\(to))") }
-            let proof = try await TileProofs(store: publisher.store, fullTiles: publisher.fullTiles).consistency(oldSize: from, newSize: to)
+            let proof = try await TileProofs(store: publisher.store, cache: publisher.tileCache).consistency(
+                oldSize: from,
+                newSize: to
+            )
             try await self.recorder.record(
                 key: key,
                 what: "GET " + request.uri.description,

@@ -177,7 +177,10 @@ public actor WitnessSubmitter {
             }
             let proof: ConsistencyProof
             do {
-                proof = try await TileProofs(store: publisher.store, fullTiles: publisher.fullTiles).consistency(oldSize: old, newSize: checkpoint.size)
+                proof = try await TileProofs(store: publisher.store, cache: publisher.tileCache).consistency(
+                    oldSize: old,
+                    newSize: checkpoint.size
+                )
             } catch {
                 return .refused(status: 0, reason: "cannot build the consistency proof from \(old): \(error)")
             }

@@ -10,6 +10,9 @@ public protocol LedgerStore: Sendable {
     /// no node of it exists yet.
     func hashTile(level: Int, index: UInt64) async throws -> StoredTile?
 
+    /// Synchronous tile reads, when the store has them (``LedgerTileReader``); nil by default.
+    var tileReader: (any LedgerTileReader)? { get }
+
     /// The stored contents of entry bundle `index` (its latest width); nil if it has no entry yet.
     func entryBundle(index: UInt64) async throws -> StoredTile?
 

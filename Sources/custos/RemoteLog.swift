@@ -42,42 +42,17 @@ struct RemoteLog {
     /// The consistency proof between two tree sizes, derived from the log's tiles (fetching only those it needs).
     /// The tiles are not trusted: the caller verifies the proof against both signed roots.
     func consistencyProof(oldSize: UInt64, newSize: UInt64) async throws -> ConsistencyProof {
-        let cache = FetchedTiles()
-        while true {
-            let source = TiledNodeHashSource(treeSize: newSize) { id in cache.tile(id) }
-            do {
-                return try ConsistencyProof.generate(oldSize: oldSize, newSize: newSize, from: source)
-            } catch let error as LedgerError where error.code == .missingNode {
-                let missing = cache.takeMissing()
-                guard !missing.isEmpty else { throw RemoteLogError("the log's tiles lack a node: \(error)") }
-                for id in missing { cache.insert(try await hashTile(id)) }
+        let fetch: ([TileID]) async throws -> [TileSubtrees] = { ids in
+            var tiles: [TileSubtrees] = []
+            for id in ids { tiles.append(TileSubtrees(try await hashTile(id))) }
+            return tiles
+        }
+        do {
+            return try await TilesOnDemand.run(treeSize: newSize, fetch: fetch) {
+                try ConsistencyProof.generate(oldSize: oldSize, newSize: newSize, from: $0)
             }
-        }
-    }
-}
-
-/// Tiles fetched so far, and those a proof asked for that are not yet here.
-private final class FetchedTiles: @unchecked Sendable {
-    private let lock = NSLock()
-    private var tiles: [TileID: HashTile] = [:]
-    private var missing: Set<TileID> = []
-
-    func tile(_ id: TileID) -> HashTile? {
-        lock.withLock {
-            if let tile = tiles[id] { return tile }
-            missing.insert(id)
-            return nil
-        }
-    }
-
-    func insert(_ tile: HashTile) {
-        lock.withLock { tiles[tile.id] = tile }
-    }
-
-    func takeMissing() -> [TileID] {
-        lock.withLock {
-            defer { missing.removeAll() }
-            return Array(missing)
+        } catch let error as LedgerError where error.code == .missingNode {
+            throw RemoteLogError("the log's tiles lack a node: \(error)")
         }
     }
 }

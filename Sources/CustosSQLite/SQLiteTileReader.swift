@@ -1,0 +1,80 @@
+public import CustosStore
+import Foundation
+import GRDBSQLite
+
+/// Synchronous reads of hash tiles on a dedicated read-only SQLite connection with one prepared statement and the
+/// database file memory-mapped: a tile row is found and handed over without an asynchronous hop, a GRDB pool
+/// checkout or a copy (docs/ledger.md, Proofs). The connection is opened on the first read.
+///
+/// One connection serves every caller, one read at a time (a read takes microseconds). Each read is its own
+/// implicit SQLite read transaction, so it sees the latest committed tiles; a partial tile only ever grows by
+/// appending hashes, so tiles read at different moments agree on every node they share.
+public final class SQLiteTileReader: LedgerTileReader, @unchecked Sendable {
+    // @unchecked: `connection` is only touched with `lock` held.
+    private let path: String
+    private let lock = NSLock()
+    private var connection: TileConnection?
+
+    init(path: String) {
+        self.path = path
+    }
+
+    public func withHashTile<T>(
+        level: Int,
+        index: UInt64,
+        _ body: (Int, UnsafeRawBufferPointer) throws -> T
+    ) throws -> T? {
+        guard index <= UInt64(Int64.max) else { return nil }
+        lock.lock()
+        defer { lock.unlock() }
+        if connection == nil { connection = try TileConnection(path: path) }
+        return try connection!.read(level: Int64(level), index: Int64(index), body)
+    }
+}
+
+/// The read-only connection and prepared tile query behind ``SQLiteTileReader``.
+private final class TileConnection {
+    private let db: OpaquePointer
+    private let select: OpaquePointer
+
+    init(path: String) throws {
+        var handle: OpaquePointer?
+        let flags = SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX
+        guard sqlite3_open_v2(path, &handle, flags, nil) == SQLITE_OK, let handle else {
+            if let handle { sqlite3_close_v2(handle) }
+            throw StoreError(.unavailable, "cannot open \(path) to read tiles")
+        }
+        sqlite3_busy_timeout(handle, 30_000)
+        // Map the file (up to SQLite's 2 GiB limit) so that pages are read in place; keep hot B-tree pages cached.
+        sqlite3_exec(handle, "PRAGMA mmap_size = 2147418112; PRAGMA cache_size = -16384", nil, nil, nil)
+        var statement: OpaquePointer?
+        let sql = "SELECT width, data FROM tiles WHERE level = ? AND idx = ?"
+        guard sqlite3_prepare_v2(handle, sql, -1, &statement, nil) == SQLITE_OK, let statement else {
+            let message = String(cString: sqlite3_errmsg(handle))
+            sqlite3_close_v2(handle)
+            throw StoreError(.unavailable, "cannot prepare the tile query: \(message)")
+        }
+        self.db = handle
+        self.select = statement
+    }
+
+    deinit {
+        sqlite3_finalize(select)
+        sqlite3_close_v2(db)
+    }
+
+    func read<T>(level: Int64, index: Int64, _ body: (Int, UnsafeRawBufferPointer) throws -> T) throws -> T? {
+        sqlite3_bind_int64(select, 1, level)
+        sqlite3_bind_int64(select, 2, index)
+        defer { sqlite3_reset(select) }
+        let rc = sqlite3_step(select)
+        if rc == SQLITE_DONE { return nil }
+        guard rc == SQLITE_ROW else {
+            throw StoreError(.unavailable, "tile read failed: \(String(cString: sqlite3_errmsg(db)))")
+        }
+        let width = Int(sqlite3_column_int64(select, 0))
+        let count = Int(sqlite3_column_bytes(select, 1))
+        let bytes = sqlite3_column_blob(select, 1)
+        return try body(width, UnsafeRawBufferPointer(start: bytes, count: bytes == nil ? 0 : count))
+    }
+}

@@ -1,0 +1,112 @@
+import CustosLedger
+import CustosSQLite
+import CustosStore
+import CustosTestKit
+import Foundation
+import Testing
+
+@testable import CustosServer
+
+/// A ledger store that forwards to a SQLite store but offers no synchronous tile reads, so that ``TileProofs`` takes
+/// its asynchronous path (``TilesOnDemand``).
+private struct AsyncOnlyLedger: LedgerStore {
+    let base: SQLiteStore
+    func ledgerHead() async throws -> LedgerHead { try await base.ledgerHead() }
+    func hashTile(level: Int, index: UInt64) async throws -> StoredTile? {
+        try await base.hashTile(level: level, index: index)
+    }
+    func entryBundle(index: UInt64) async throws -> StoredTile? { try await base.entryBundle(index: index) }
+    func ledgerRecords(seqs: [Int64]) async throws -> [Int64: LedgerRecord] {
+        try await base.ledgerRecords(seqs: seqs)
+    }
+    func addCheckpoint(_ checkpoint: StoredCheckpoint) async throws { try await base.addCheckpoint(checkpoint) }
+    func checkpoints(limit: Int) async throws -> [StoredCheckpoint] { try await base.checkpoints(limit: limit) }
+}
+
+@Suite("Proofs from tiles: synchronous reads and the tile cache")
+struct TileProofsTests {
+    static func entry(_ i: Int) -> LedgerEntry {
+        LedgerEntry(
+            sequenceNumber: UInt64(i),
+            eventTimeMilliseconds: 1_790_000_000_000 + Int64(i),
+            commitment: MerkleTreeHasher.leafHash(of: Array(String(i).utf8))
+        )
+    }
+
+    /// Sizes around every tile boundary of the first three tile levels that a tree of `size` has, and a few inside.
+    static func sizes(upTo size: UInt64) -> [UInt64] {
+        var out: Set<UInt64> = [1, 2, 3, 255, 256, 257, 511, 512, 513, size - 1, size]
+        for boundary: UInt64 in [65_535, 65_536, 65_537, 65_536 + 256, 65_536 + 257] { out.insert(boundary) }
+        var random = SystemRandomNumberGenerator()
+        for _ in 0..<12 { out.insert(UInt64.random(in: 1...size, using: &random)) }
+        return out.filter { $0 >= 1 && $0 <= size }.sorted()
+    }
+
+    /// Every proof from the synchronous path (tiles from one shared cache or one SQLite read each) and from the
+    /// asynchronous path equals the proof computed from every node of the tree in memory: inclusion proofs at many
+    /// sizes, including partial right edges at levels 0, 1 and 2, and consistency proofs between them, before and
+    /// after more entries are appended (the cache then holds partial tiles that have since grown).
+    @Test func proofsFromTheCacheEqualProofsFromEveryNode() async throws {
+        let dir = try TemporaryDirectory()
+        let store = try SQLiteStore(directory: dir.path)
+        let cache = TileSubtreeCache(capacity: 64)
+        let proofs = TileProofs(store: store, cache: cache)
+        let asyncProofs = TileProofs(store: AsyncOnlyLedger(base: store))
+        let reader = try #require(store.tileReader)
+        var leaves: [TreeHash] = []
+        var random = SystemRandomNumberGenerator()
+        for end in [300, 65_700, 66_001] {
+            let entries = (leaves.count..<end).map(Self.entry)
+            try await store.appendLedgerEntriesWithoutEvents(entries)
+            leaves += entries.map(\.leafHash)
+            let size = UInt64(leaves.count)
+            let table = MerkleNodeHashTable(leafHashes: leaves)
+            let sizes = Self.sizes(upTo: size)
+            for n in sizes {
+                for index in [0, n / 2, n - 1, UInt64.random(in: 0..<n, using: &random)] {
+                    let expected = try InclusionProof.generate(leafIndex: index, treeSize: n, from: table)
+                    #expect(try proofs.inclusion(index: index, size: n, reader: reader) == expected)
+                    if index == n - 1 {
+                        #expect(try await asyncProofs.inclusion(index: index, size: n) == expected)
+                    }
+                }
+            }
+            let pairs: [(UInt64, UInt64)] =
+                Array(zip(sizes, sizes.dropFirst())) + [(1, size), (sizes[sizes.count / 2], size)]
+            for (m, n) in pairs where m < n {
+                let expected = try ConsistencyProof.generate(oldSize: m, newSize: n, from: table)
+                #expect(try proofs.consistency(oldSize: m, newSize: n, reader: reader) == expected)
+                #expect(try await proofs.consistency(oldSize: m, newSize: n) == expected)
+                #expect(try await asyncProofs.consistency(oldSize: m, newSize: n) == expected)
+            }
+        }
+    }
+
+    /// A proof for a size whose tiles are not stored fails rather than inventing nodes.
+    @Test func aMissingTileIsAnErrorNotAProof() async throws {
+        let dir = try TemporaryDirectory()
+        let store = try SQLiteStore(directory: dir.path)
+        try await store.appendLedgerEntriesWithoutEvents((0..<10).map(Self.entry))
+        let proofs = TileProofs(store: store)
+        let reader = try #require(store.tileReader)
+        #expect(throws: (any Error).self) { try proofs.inclusion(index: 3, size: 300, reader: reader) }
+        #expect(throws: (any Error).self) { try proofs.consistency(oldSize: 3, newSize: 11, reader: reader) }
+    }
+
+    /// The cache holds at most its capacity and answers a narrower width from a wider tile, never the reverse.
+    @Test func theCacheIsBoundedAndServesNarrowerWidths() throws {
+        let cache = TileSubtreeCache(capacity: 4)
+        let bytes = [UInt8](repeating: 7, count: 256 * 32)
+        func tile(_ index: UInt64, width: Int) throws -> TileSubtrees {
+            try bytes.withUnsafeBytes { try TileSubtrees(level: 0, index: index, width: width, bytes: $0) }
+        }
+        cache.keep(try tile(0, width: 100))
+        #expect(cache.subtrees(try TileID(level: 0, index: 0, width: 90))?.width == 100)
+        #expect(cache.subtrees(try TileID(level: 0, index: 0, width: 101)) == nil)
+        cache.keep(try tile(0, width: 256))
+        #expect(cache.subtrees(try TileID(level: 0, index: 0, width: 101))?.width == 256)
+        for i in 1...20 { cache.keep(try tile(UInt64(i), width: 256)) }
+        #expect(cache.count <= 4)
+        #expect(cache.subtrees(try TileID(level: 0, index: 20)) != nil)
+    }
+}
