@@ -18,7 +18,10 @@ extension CustosAPI {
     func jsonWithProofs(_ page: EventPage, publisher: CheckpointPublisher) async throws -> JSONValue {
         let latest = try await latestCheckpoint(publisher)
         let records = try await publisher.store.ledgerRecords(seqs: page.events.map(\.seq))
-        let proofs = TileProofs(store: publisher.store, fullTiles: publisher.fullTiles)
+        let proofs = try await InclusionProofBatch(store: publisher.store, fullTiles: publisher.fullTiles).proofs(
+            leafIndexes: page.events.compactMap { records[$0.seq]?.salts.isEmpty == false ? UInt64($0.seq) : nil },
+            treeSize: latest.size
+        )
         var events: [JSONValue] = []
         events.reserveCapacity(page.events.count)
         for stored in page.events {
@@ -54,8 +57,7 @@ extension CustosAPI {
                     )
                 }
             )
-            if UInt64(stored.seq) < latest.size {
-                let proof = try await proofs.inclusion(index: UInt64(stored.seq), size: latest.size)
+            if let proof = proofs[UInt64(stored.seq)] {
                 ledger["inclusion_proof"] = .object(
                     JSONObject([
                         ("tree_size", .integer(Int64(latest.size))),
