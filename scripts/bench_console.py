@@ -2,7 +2,7 @@
 """Times every console page on a data directory: p50/p95 over N requests each, measured by the client on loopback
 (so it includes the HTTP round trip: an upper bound of server time).
 
-  scripts/bench_console.py --data DIR [--runs 50] [--bin .build/release/custos]
+  scripts/bench_console.py --data DIR [--runs 50] [--bin .build/release/custos] [--only NAME …]
 
 The data directory must already hold events (e.g. `custos simulate` + `custos ingest`). The script adds a
 privacy-officer account `bench-XXXX`, starts `custos serve` on a free port, signs in, picks a real actor, session,
@@ -33,6 +33,7 @@ def main() -> int:
     ap.add_argument("--data", required=True)
     ap.add_argument("--runs", type=int, default=50)
     ap.add_argument("--bin", default=".build/release/custos")
+    ap.add_argument("--only", action="append", default=[], help="time only the pages whose name contains this")
     args = ap.parse_args()
 
     user = "bench-" + secrets.token_hex(2)
@@ -77,6 +78,8 @@ def main() -> int:
         print(f"| page | p50 ms | p95 ms | status |")
         print(f"|---|---:|---:|---|")
         for name, path in pages.items():
+            if args.only and not any(o in name for o in args.only):
+                continue
             times = []
             status = None
             for _ in range(args.runs):
@@ -86,7 +89,12 @@ def main() -> int:
                 status = r.status_code
             times.sort()
             p95 = times[min(len(times) - 1, int(round(0.95 * len(times))) - 1)]
-            print(f"| {name} | {statistics.median(times):.1f} | {p95:.1f} | {status} |", flush=True)
+            size = ""
+            if path.startswith("/search.csv"):
+                size = f" ({r.text.count(chr(10)) - 1} rows, {len(r.content) // 1024} KiB)"
+            elif path.startswith("/subjects/report.json"):
+                size = f" ({len(r.json()['events'])} events, {len(r.content) // 1024} KiB)"
+            print(f"| {name}{size} | {statistics.median(times):.1f} | {p95:.1f} | {status} |", flush=True)
     finally:
         proc.terminate()
         proc.wait(timeout=30)

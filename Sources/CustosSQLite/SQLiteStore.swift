@@ -85,6 +85,9 @@ public final class SQLiteStore: Sendable {
         migrator.registerMigration("v3-console-accounts") { db in
             for sql in SQLiteConsoleSchema.statements { try db.execute(sql: sql) }
         }
+        migrator.registerMigration(SQLiteConsoleSessionSchema.migration) { db in
+            for sql in SQLiteConsoleSessionSchema.statements { try db.execute(sql: sql) }
+        }
         try migrator.migrate(pool)
     }
 

@@ -67,7 +67,12 @@ public final class CustosAPI: Sendable {
         self.backtest = backtest
         self.webhooks = webhooks
         if let console, let accounts = store as? any ConsoleAccountStore & ActivityStore {
-            self.console = Console(accounts: accounts, activity: accounts, configuration: console)
+            self.console = Console(
+                accounts: accounts,
+                activity: accounts,
+                configuration: console,
+                sessionStore: store as? any ConsoleSessionStore
+            )
         } else {
             self.console = nil
         }

@@ -10,40 +10,41 @@ import Testing
 struct ConsoleSecurityTests {
     static func t(_ ms: Int64) -> Timestamp { Timestamp(millisecondsSinceEpoch: ms) }
 
-    @Test func sessionsAreFoundByTheirIdOnlyAndCarryARandomCSRFToken() {
+    @Test func sessionsAreFoundByTheirIdOnlyAndCarryARandomCSRFToken() async throws {
         let sessions = ConsoleSessions()
-        let (id, session) = sessions.create(username: "ann", now: Self.t(0))
+        let (id, session) = try await sessions.create(username: "ann", now: Self.t(0))
         #expect(id.count == 64)
         #expect(session.csrfToken.count == 64)
         #expect(session.csrfToken != id)
         #expect(!session.label.contains(id.prefix(12)))
-        #expect(sessions.session(id: id, now: Self.t(1000))?.username == "ann")
-        #expect(sessions.session(id: String(id.dropLast()) + "x", now: Self.t(1000)) == nil)
-        let (other, _) = sessions.create(username: "bob", now: Self.t(0))
+        #expect(try await sessions.session(id: id, now: Self.t(1000))?.username == "ann")
+        #expect(try await sessions.session(id: String(id.dropLast()) + "x", now: Self.t(1000)) == nil)
+        let (other, otherSession) = try await sessions.create(username: "bob", now: Self.t(0))
         #expect(other != id)
+        #expect(otherSession.csrfToken != session.csrfToken)
     }
 
-    @Test func sessionsExpireWhenIdleAndAtTheAbsoluteLimit() {
+    @Test func sessionsExpireWhenIdleAndAtTheAbsoluteLimit() async throws {
         let sessions = ConsoleSessions(idleMilliseconds: 1000, absoluteMilliseconds: 5000)
-        let (id, _) = sessions.create(username: "ann", now: Self.t(0))
+        let (id, _) = try await sessions.create(username: "ann", now: Self.t(0))
         // Used every 900 ms it stays alive until the absolute limit.
-        for step in 1...5 { #expect(sessions.session(id: id, now: Self.t(Int64(step) * 900)) != nil) }
-        #expect(sessions.session(id: id, now: Self.t(5000)) == nil)
-        let (idle, _) = sessions.create(username: "ann", now: Self.t(10_000))
-        #expect(sessions.session(id: idle, now: Self.t(11_000)) == nil)
+        for step in 1...5 { #expect(try await sessions.session(id: id, now: Self.t(Int64(step) * 900)) != nil) }
+        #expect(try await sessions.session(id: id, now: Self.t(5000)) == nil)
+        let (idle, _) = try await sessions.create(username: "ann", now: Self.t(10_000))
+        #expect(try await sessions.session(id: idle, now: Self.t(11_000)) == nil)
     }
 
-    @Test func endingASessionSignsItOut() {
+    @Test func endingASessionSignsItOut() async throws {
         let sessions = ConsoleSessions()
-        let (a, _) = sessions.create(username: "ann", now: Self.t(0))
-        let (b, _) = sessions.create(username: "ann", now: Self.t(0))
-        let (c, _) = sessions.create(username: "bob", now: Self.t(0))
-        sessions.end(id: a)
-        #expect(sessions.session(id: a, now: Self.t(1)) == nil)
-        #expect(sessions.session(id: b, now: Self.t(1)) != nil)
-        sessions.endAll(username: "ann")
-        #expect(sessions.session(id: b, now: Self.t(1)) == nil)
-        #expect(sessions.session(id: c, now: Self.t(1)) != nil)
+        let (a, _) = try await sessions.create(username: "ann", now: Self.t(0))
+        let (b, _) = try await sessions.create(username: "ann", now: Self.t(0))
+        let (c, _) = try await sessions.create(username: "bob", now: Self.t(0))
+        try await sessions.end(id: a)
+        #expect(try await sessions.session(id: a, now: Self.t(1)) == nil)
+        #expect(try await sessions.session(id: b, now: Self.t(1)) != nil)
+        try await sessions.endAll(username: "ann")
+        #expect(try await sessions.session(id: b, now: Self.t(1)) == nil)
+        #expect(try await sessions.session(id: c, now: Self.t(1)) != nil)
     }
 
     @Test func failedSignInsAreThrottledPerKeyWithinTheWindow() {
@@ -59,6 +60,18 @@ struct ConsoleSecurityTests {
         throttle.recordFailure(keys, now: Self.t(20_000))
         throttle.reset(keys)
         #expect(!throttle.isBlocked(keys, now: Self.t(20_001)))
+    }
+
+    @Test func clientAddressesHaveTheirOwnHigherLimit() {
+        let throttle = LoginThrottle(maximumFailures: 3, maximumAddressFailures: 6, windowMilliseconds: 10_000)
+        // Six different usernames from one address: no username reaches 3, the address reaches 6.
+        for i in 0..<6 {
+            #expect(!throttle.isBlocked(["user:u\(i)", "ip:10.0.0.1"], now: Self.t(Int64(i))))
+            throttle.recordFailure(["user:u\(i)", "ip:10.0.0.1"], now: Self.t(Int64(i)))
+        }
+        #expect(throttle.isBlocked(["user:fresh", "ip:10.0.0.1"], now: Self.t(10)))
+        #expect(!throttle.isBlocked(["user:fresh", "ip:10.0.0.2"], now: Self.t(10)))
+        #expect(!throttle.isBlocked(["user:fresh", "ip:10.0.0.1"], now: Self.t(10_006)))
     }
 
     static func headers(_ pairs: [(String, String)]) -> HTTPFields {

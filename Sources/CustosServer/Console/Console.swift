@@ -16,11 +16,17 @@ final class Console: Sendable {
     /// The session cookie's name.
     static let cookieName = "custos_session"
 
-    init(accounts: any ConsoleAccountStore, activity: any ActivityStore, configuration: ConsoleConfiguration) {
+    init(
+        accounts: any ConsoleAccountStore,
+        activity: any ActivityStore,
+        configuration: ConsoleConfiguration,
+        sessionStore: (any ConsoleSessionStore)? = nil
+    ) {
         self.accounts = accounts
         self.activity = activity
         self.configuration = configuration
         sessions = ConsoleSessions(
+            store: sessionStore,
             idleMilliseconds: configuration.idleMilliseconds,
             absoluteMilliseconds: configuration.absoluteMilliseconds
         )

@@ -204,6 +204,12 @@ extension CustosAPI {
         let history = try await access.store.alertHistory(alert: alert.id)
         let shownUser = revealed ? alert.actor : alert.pseudonym
         let chart = try await actorVolume(alert, label: alert.pseudonym)
+        let peers = try await peerComparisonChart(
+            console,
+            alert,
+            rules: findings.map(\.finding.rule),
+            label: alert.pseudonym
+        )
         let refusal = signedIn.account.triageRefusal(actor: alert.actor, orgUnit: orgUnit)
         var data: [String: Any] = [
             "id": alert.id, "user": shownUser, "revealed": revealed, "status": alert.status.rawValue,
@@ -211,7 +217,8 @@ extension CustosAPI {
             "rules": alert.rules.joined(separator: ", "), "firstSeen": ConsoleFormat.time(alert.firstSeen),
             "lastSeen": ConsoleFormat.time(alert.lastSeen), "assignee": alert.assignee ?? "nobody",
             "disposition": alert.disposition?.rawValue ?? "", "created": ConsoleFormat.time(alert.created),
-            "volumeChart": chart.svg, "volumeNote": chart.note,
+            "volumeChart": chart.svg, "volumeNote": chart.note, "peerChart": peers?.svg ?? "",
+            "peerNote": peers?.note ?? "",
             "findings": findings.map { stored in
                 let f = stored.finding
                 return [

@@ -45,6 +45,9 @@ enum ConsoleAlertTemplates {
         <section aria-labelledby="volume-h"><h2 id="volume-h">The user's activity</h2>
         {{{volumeChart}}}
         <p class="note">{{volumeNote}}</p></section>
+        {{#peerChart}}<section aria-labelledby="peers-h"><h2 id="peers-h">Against their baseline and peers</h2>
+        {{{peerChart}}}
+        <p class="note" id="peer-note">{{peerNote}}</p></section>{{/peerChart}}
         <section aria-labelledby="findings-h"><h2 id="findings-h">Findings</h2>
         <ol class="findings">
         {{#findings}}<li><strong>{{title}}</strong> <span class="note">({{rule}} · {{severity}} · {{kind}} · {{time}})</span>

@@ -44,6 +44,9 @@ enum ConsoleAssets {
         .chart .bar { fill: var(--accent); }
         .chart .axis { stroke: var(--muted); }
         .chart .tick { font-size: 10px; fill: var(--muted); }
+        .chart .peer-band { fill: var(--soft); stroke: var(--line); stroke-width: .5; }
+        .chart .peer-median { fill: none; stroke: var(--muted); stroke-width: 2; }
+        .chart .baseline { stroke: var(--bad); stroke-width: 1.5; stroke-dasharray: 6 4; }
         pre { background: var(--soft); padding: .75em; overflow-x: auto; font-size: .85em; white-space: pre-wrap;
           word-break: break-all; }
         .timeline li { margin: .2em 0; }

@@ -35,7 +35,9 @@ extension CustosAPI {
                 data: ["next": Self.safeNext(next)]
             )
         }
-        router.post("/login") { request, _ in try await self.signIn(console, request) }
+        router.post("/login") { request, context in
+            try await self.signIn(console, request, clientAddress: context.remoteAddress?.ipAddress)
+        }
         router.post("/logout") { request, _ in
             guard let signedIn = try await self.signedIn(console, request) else { return Self.toLogin(request) }
             let form = try await Self.form(request)
@@ -47,7 +49,7 @@ extension CustosAPI {
             ) {
                 return self.refuse(console, signedIn, refusal)
             }
-            console.sessions.end(id: signedIn.cookie)
+            try await console.sessions.end(id: signedIn.cookie)
             var response = Response.redirect(to: "/login", type: .found)
             response.headers[.init("Set-Cookie")!] =
                 "\(Console.cookieName)=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict"
@@ -64,7 +66,8 @@ extension CustosAPI {
         addConsoleAlertRoutes(console, to: router)
     }
 
-    private func signIn(_ console: Console, _ request: Request) async throws -> Response {
+    /// Signs in from the form; failures are throttled per username and per client address (when known).
+    private func signIn(_ console: Console, _ request: Request, clientAddress: String?) async throws -> Response {
         let form = try await Self.form(request)
         let username = form["username"] ?? ""
         let next = Self.safeNext(form["next"] ?? "/")
@@ -84,7 +87,8 @@ extension CustosAPI {
             return again("Cross-site sign-in refused.", status: .forbidden)
         }
         let now = clock()
-        let keys = ["user:" + username.lowercased()]
+        let userKey = "user:" + username.lowercased()
+        let keys = [userKey] + (clientAddress.map { ["ip:" + $0] } ?? [])
         if console.throttle.isBlocked(keys, now: now) {
             return again("Too many failed attempts; try again in 15 minutes.", status: .tooManyRequests)
         }
@@ -94,8 +98,9 @@ extension CustosAPI {
             console.throttle.recordFailure(keys, now: now)
             return again("Unknown username or wrong password.", status: .unauthorized)
         }
-        console.throttle.reset(keys)
-        let (id, _) = console.sessions.create(username: account.username, now: now)
+        // Only the username's count starts over: signing in to one's own account must not reset the address's.
+        console.throttle.reset([userKey])
+        let (id, _) = try await console.sessions.create(username: account.username, now: now)
         var response = Response.redirect(to: next, type: .found)
         response.headers[.init("Set-Cookie")!] =
             "\(Console.cookieName)=\(id); Path=/; HttpOnly; SameSite=Strict"
@@ -106,11 +111,11 @@ extension CustosAPI {
     /// The signed-in account of `request`, or nil (no cookie, unknown or expired session, disabled account).
     func signedIn(_ console: Console, _ request: Request) async throws -> SignedIn? {
         guard let cookie = request.cookies[Console.cookieName]?.value, !cookie.isEmpty,
-            let session = console.sessions.session(id: cookie, now: clock())
+            let session = try await console.sessions.session(id: cookie, now: clock())
         else { return nil }
         guard let account = try await console.accounts.account(username: session.username), account.disabled == nil
         else {
-            console.sessions.end(id: cookie)
+            try await console.sessions.end(id: cookie)
             return nil
         }
         return SignedIn(account: account, session: session, cookie: cookie)

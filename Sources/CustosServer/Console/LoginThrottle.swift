@@ -1,18 +1,22 @@
 import CustosCore
 import Synchronization
 
-/// Slows password guessing: after ``maximumFailures`` failed sign-ins for one username, or from one client address,
-/// within ``windowMilliseconds``, further attempts for it are refused until the window has passed.
+/// Slows password guessing: after ``maximumFailures`` failed sign-ins for one username (key `user:NAME`), or
+/// ``maximumAddressFailures`` from one client address (key `ip:ADDRESS`), within ``windowMilliseconds``, further
+/// attempts for it are refused until the window has passed.
 public final class LoginThrottle: Sendable {
     private let failures = Mutex<[String: [Int64]]>([:])
-    /// Failures allowed in one window.
+    /// Failures allowed for one username in one window.
     public let maximumFailures: Int
+    /// Failures allowed from one client address in one window (higher: several people may share an address).
+    public let maximumAddressFailures: Int
     /// The window, in milliseconds.
     public let windowMilliseconds: Int64
 
     /// Creates a throttle.
-    public init(maximumFailures: Int = 5, windowMilliseconds: Int64 = 15 * 60_000) {
+    public init(maximumFailures: Int = 5, maximumAddressFailures: Int = 20, windowMilliseconds: Int64 = 15 * 60_000) {
         self.maximumFailures = maximumFailures
+        self.maximumAddressFailures = maximumAddressFailures
         self.windowMilliseconds = windowMilliseconds
     }
 
@@ -21,7 +25,7 @@ public final class LoginThrottle: Sendable {
         failures.withLock { table in
             keys.contains { key in
                 (table[key] ?? []).filter { now.millisecondsSinceEpoch - $0 < windowMilliseconds }.count
-                    >= maximumFailures
+                    >= (key.hasPrefix("ip:") ? maximumAddressFailures : maximumFailures)
             }
         }
     }
