@@ -24,7 +24,7 @@ public struct BaselineDetector: Sendable {
     /// The thresholds.
     public let configuration: BaselineConfiguration
     /// The directory facts (peer groups, time zones, last activity, registered devices).
-    public let directory: BaselineDirectory
+    public var directory: BaselineDirectory
     private var users: [String: UserBaseline] = [:]
     private var processed: Int64 = 0
 

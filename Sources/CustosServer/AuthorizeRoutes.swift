@@ -120,6 +120,7 @@ extension CustosAPI {
         let reasons = response.reasons.sorted()
         let errors: [JSONValue] = Self.errorsJSON(response.errors)
         let decisionID = "dec-" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
+        let decidedAt = clock()
         var attributes = JSONObject([
             ("cedar_action", .string(authorization.action.description)),
             ("reasons", .array(reasons.map { .string($0) })),
@@ -149,7 +150,7 @@ extension CustosAPI {
             review = ReviewItem(
                 id: id,
                 decisionID: decisionID,
-                openedAt: clock(),
+                openedAt: decidedAt,
                 principal: authorization.principal.description,
                 action: authorization.action.description,
                 resource: authorization.resource.description,
@@ -159,9 +160,10 @@ extension CustosAPI {
             )
             attributes["break_glass"] = .bool(true)
             attributes["review"] = .string(id)
+            attributes["cedar_principal"] = .string(authorization.principal.description)
         }
         let event = AccessEvent(
-            time: self.clock(),
+            time: decidedAt,
             actor: Actor(id: authorization.principal.id),
             action: "authorize",
             resource: Resource(type: authorization.resource.type, id: authorization.resource.id),

@@ -71,6 +71,13 @@ public enum CustosServerRunner {
             dataDirectory: configuration.dataDirectory,
             reviews: reviews
         )
+        let recovered = try await api.recoverReviews()
+        if !recovered.isEmpty {
+            logger.warning(
+                "break-glass reviews re-opened from the ledger",
+                metadata: ["reviews": "\(recovered.map(\.id).joined(separator: ","))"]
+            )
+        }
         let detection = DetectionWiring.start(
             configuration,
             store: store,
@@ -126,6 +133,7 @@ public enum CustosServerRunner {
         sending.cancel()
         await sending.value
         _ = try? await publisher.publishIfGrown()
+        try? await api.markReviewsChecked()
         try? store.checkpoint()
     }
 

@@ -91,6 +91,18 @@ public actor DetectionService {
         self.reference = reference
     }
 
+    /// Puts a new entity-store version in force for the events processed from now on: the reference enrichment
+    /// and the directory of every baseline detector.
+    public func updateEntities(_ snapshot: EntitySnapshot) {
+        reference = snapshot.referenceEnrichment
+        let directory = snapshot.baselineDirectory
+        for index in sources.indices {
+            guard var detector = sources[index].source as? BaselineDetector else { continue }
+            detector.directory = directory
+            sources[index].source = detector
+        }
+    }
+
     /// Adds another finding source (a baseline detector); call before ``run()`` or ``processAvailable()``.
     public func addSource(name: String, _ source: any FindingSource) {
         sources.append(NamedSource(name: name, source: source))

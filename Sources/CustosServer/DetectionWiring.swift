@@ -25,6 +25,8 @@ enum DetectionWiring {
         }
         var settings = DetectionService.Configuration(rulesDirectory: directory)
         settings.allowedLatenessMilliseconds = Int64(configuration.allowedLatenessSeconds) * 1000
+        // Follow the entity store from before the snapshot is read, so no version falls between the two.
+        let versions = entities.updates()
         let snapshot = entities.current
         let reference = snapshot.referenceEnrichment
         let baselines = loadBaselines(rulesDirectory: directory, logger: logger)
@@ -38,24 +40,21 @@ enum DetectionWiring {
             logger: logger,
             onAlertChange: onAlertChange
         )
-        let versions = entities.updates()
         return Task {
-            let updates = Task {
-                for await next in versions { await service.updateReference(next.referenceEnrichment) }
-            }
-            defer { updates.cancel() }
             if let baselines {
-                let directory =
-                    snapshot.documents.isEmpty
-                    ? BaselineDirectory() : BaselineDirectory(entities: snapshot.entitiesJSON)
                 await service.addSource(
                     name: "baselines",
-                    BaselineDetector(configuration: baselines, directory: directory)
+                    BaselineDetector(configuration: baselines, directory: snapshot.baselineDirectory)
                 )
             }
             if let health {
                 await service.addSource(name: "health", HealthMonitor(configuration: health))
             }
+            // Sources first, so that every entity version reaches each of them.
+            let updates = Task {
+                for await next in versions { await service.updateEntities(next) }
+            }
+            defer { updates.cancel() }
             await service.run()
         }
     }

@@ -9,7 +9,7 @@ import Synchronization
 /// Every change (a whole replacement, an upsert, a delete) is validated first — against the schema when one is
 /// loaded — and refused whole with every problem; an accepted change becomes a new ``EntitySnapshot`` with the next
 /// version number, is recorded (by the caller's `record`, before anything changes), then written to `entities.json`
-/// in the data directory atomically (temporary file and rename) beside `entities.version`, and only then put in
+/// in the data directory durably (``DurableFile``) beside `entities.version`, and only then put in
 /// force. Other components read ``current`` or follow ``updates()``.
 public final class EntityRegistry: Sendable {
     /// The file holding the current snapshot (the canonical JSON array).
@@ -20,7 +20,9 @@ public final class EntityRegistry: Sendable {
     private let state: Mutex<EntitySnapshot>
     private let subscribers = Mutex<[UUID: AsyncStream<EntitySnapshot>.Continuation]>([:])
     private let dataDirectory: String?
-    private let schema: Schema?
+    private let schemaInForce: Mutex<Schema?>
+    /// `entities.json` as last read or written, to notice a change made by hand.
+    private let fileStamp: Mutex<FileStamp?>
     private let gate = SerialGate()
 
     /// The snapshot in force.
@@ -29,7 +31,8 @@ public final class EntityRegistry: Sendable {
     /// An empty store kept in memory only.
     public init() {
         dataDirectory = nil
-        schema = nil
+        schemaInForce = Mutex(nil)
+        fileStamp = Mutex(nil)
         state = Mutex(EntitySnapshot(version: 1, documents: [:], entities: CustosPolicy.EntityStore()))
     }
 
@@ -37,29 +40,16 @@ public final class EntityRegistry: Sendable {
     /// store in memory only. Throws a ``PolicyLoadError`` naming the file and the problems.
     public init(dataDirectory: String?, schema: Schema?) throws(PolicyLoadError) {
         self.dataDirectory = dataDirectory
-        self.schema = schema
+        schemaInForce = Mutex(schema)
         var documents: [EntityUID: JSONValue] = [:]
         var storedVersion: (version: Int, sha256: String)?
         if let dataDirectory {
-            let path = (dataDirectory as NSString).appendingPathComponent(Self.entitiesFile)
-            if let bytes = FileManager.default.contents(atPath: path) {
-                let json: JSONValue
-                do {
-                    json = try JSONParser(maximumDepth: 256).parse(bytes)
-                } catch {
-                    throw PolicyLoadError(["\(path):\(error.line):\(error.column): malformed JSON: \(error.reason)"])
-                }
-                guard case .array(let list) = json else {
-                    throw PolicyLoadError(["\(path): the entities document must be a JSON array"])
-                }
-                do {
-                    documents = try Self.validated(list, schema: schema).documents
-                } catch {
-                    throw PolicyLoadError(error.issues.map { "\(path): entities\($0.path): \($0.reason)" })
-                }
-            }
+            documents = try Self.readFile(in: dataDirectory, schema: schema) ?? [:]
             storedVersion = Self.readVersion(dataDirectory)
         }
+        fileStamp = Mutex(
+            dataDirectory.map { FileStamp(of: ($0 as NSString).appendingPathComponent(Self.entitiesFile)) }
+        )
         let entities = (try? Self.parse(documents, schema: schema)) ?? CustosPolicy.EntityStore()
         var snapshot = EntitySnapshot(version: 1, documents: documents, entities: entities)
         if let storedVersion {
@@ -67,6 +57,36 @@ public final class EntityRegistry: Sendable {
             snapshot = EntitySnapshot(version: version, documents: documents, entities: entities)
         }
         state = Mutex(snapshot)
+    }
+
+    /// The schema entities are validated against: the one of the policy set in force.
+    public var schema: Schema? { schemaInForce.withLock { $0 } }
+
+    /// Puts `schema` in force (a policy reload brought a new one): the entities in force are validated against it
+    /// and parsed again with its action entities, so decisions and later changes see the new schema. The version
+    /// and hash stay (the documents are the same). Throws ``EntityUpdateError`` and changes nothing when the
+    /// entities do not conform.
+    public func adopt(schema: Schema?) async throws(EntityUpdateError) {
+        await gate.acquire()
+        defer { gate.release() }
+        let previous = current
+        let entities = try Self.conforming(previous.documents, schema: schema)
+        let next = EntitySnapshot(version: previous.version, documents: previous.documents, entities: entities)
+        schemaInForce.withLock { $0 = schema }
+        state.withLock { $0 = next }
+    }
+
+    /// `documents` validated one by one against `schema`, then parsed as a whole.
+    private static func conforming(
+        _ documents: [EntityUID: JSONValue],
+        schema: Schema?
+    ) throws(EntityUpdateError) -> CustosPolicy.EntityStore {
+        _ = try validated(EntitySnapshot.orderedDocuments(documents), schema: schema)
+        do {
+            return try parse(documents, schema: schema)
+        } catch {
+            throw EntityUpdateError([ValidationIssue(path: error.path, reason: error.reason)])
+        }
     }
 
     /// A stream of every new snapshot put in force from now on (the current one is not repeated).
@@ -86,9 +106,9 @@ public final class EntityRegistry: Sendable {
         _ list: [JSONValue],
         record: @Sendable (EntitySnapshot, EntitySnapshot) async throws -> Void
     ) async throws -> EntitySnapshot {
-        let documents = try Self.validated(list, schema: schema).documents
         await gate.acquire()
         defer { gate.release() }
+        let documents = try Self.validated(list, schema: schema).documents
         return try await commit(documents, record: record)
     }
 
@@ -98,9 +118,9 @@ public final class EntityRegistry: Sendable {
         _ list: [JSONValue],
         record: @Sendable (EntitySnapshot, EntitySnapshot) async throws -> Void
     ) async throws -> EntitySnapshot {
-        let changes = try Self.validated(list, schema: schema).documents
         await gate.acquire()
         defer { gate.release() }
+        let changes = try Self.validated(list, schema: schema).documents
         var documents = current.documents
         for (uid, document) in changes { documents[uid] = document }
         return try await commit(documents, record: record)
@@ -128,6 +148,7 @@ public final class EntityRegistry: Sendable {
         record: @Sendable (EntitySnapshot, EntitySnapshot) async throws -> Void
     ) async throws -> EntitySnapshot {
         let previous = current
+        let schema = self.schema
         let entities: CustosPolicy.EntityStore
         do {
             entities = try Self.parse(documents, schema: schema)
@@ -136,7 +157,12 @@ public final class EntityRegistry: Sendable {
         }
         let next = EntitySnapshot(version: previous.version + 1, documents: documents, entities: entities)
         try await record(previous, next)
-        if let dataDirectory { try Self.persist(next, in: dataDirectory) }
+        if let dataDirectory {
+            try Self.persist(next, in: dataDirectory)
+            fileStamp.withLock {
+                $0 = FileStamp(of: (dataDirectory as NSString).appendingPathComponent(Self.entitiesFile))
+            }
+        }
         state.withLock { $0 = next }
         for continuation in subscribers.withLock({ Array($0.values) }) { continuation.yield(next) }
         return next
@@ -189,6 +215,53 @@ public final class EntityRegistry: Sendable {
 
     // MARK: Files
 
+    /// Whether `entities.json` was changed by something other than this registry since it was last read or written.
+    public func fileChanged() -> Bool {
+        guard let dataDirectory else { return false }
+        let now = FileStamp(of: (dataDirectory as NSString).appendingPathComponent(Self.entitiesFile))
+        return fileStamp.withLock { $0 != now }
+    }
+
+    /// Reads `entities.json` again (changed by hand) and, when it holds other entities than those in force, puts
+    /// them in force as a new version like ``replaceAll(_:record:)``; nil when nothing changed. A file that cannot
+    /// be used is refused whole with a ``PolicyLoadError`` and the entities in force are kept.
+    public func reloadFile(
+        record: @Sendable (EntitySnapshot, EntitySnapshot) async throws -> Void
+    ) async throws -> EntitySnapshot? {
+        guard let dataDirectory else { return nil }
+        await gate.acquire()
+        defer { gate.release() }
+        let path = (dataDirectory as NSString).appendingPathComponent(Self.entitiesFile)
+        fileStamp.withLock { $0 = FileStamp(of: path) }
+        guard let documents = try Self.readFile(in: dataDirectory, schema: schema),
+            EntitySnapshot.canonicalBytes(documents) != current.canonicalBytes
+        else { return nil }
+        return try await commit(documents, record: record)
+    }
+
+    /// The entities of `entities.json` in `dataDirectory`, validated; nil when there is no file.
+    private static func readFile(
+        in dataDirectory: String,
+        schema: Schema?
+    ) throws(PolicyLoadError) -> [EntityUID: JSONValue]? {
+        let path = (dataDirectory as NSString).appendingPathComponent(entitiesFile)
+        guard let bytes = FileManager.default.contents(atPath: path) else { return nil }
+        let json: JSONValue
+        do {
+            json = try JSONParser(maximumDepth: 256).parse(bytes)
+        } catch {
+            throw PolicyLoadError(["\(path):\(error.line):\(error.column): malformed JSON: \(error.reason)"])
+        }
+        guard case .array(let list) = json else {
+            throw PolicyLoadError(["\(path): the entities document must be a JSON array"])
+        }
+        do {
+            return try validated(list, schema: schema).documents
+        } catch {
+            throw PolicyLoadError(error.issues.map { "\(path): entities\($0.path): \($0.reason)" })
+        }
+    }
+
     private static func readVersion(_ dataDirectory: String) -> (version: Int, sha256: String)? {
         let path = (dataDirectory as NSString).appendingPathComponent(versionFile)
         guard let bytes = FileManager.default.contents(atPath: path),
@@ -198,17 +271,14 @@ public final class EntityRegistry: Sendable {
         return (Int(version), sha256)
     }
 
-    /// Writes the snapshot, then its version file, each through a temporary file renamed into place.
+    /// Writes the snapshot, then its version file, each replaced durably (``DurableFile``).
     private static func persist(_ snapshot: EntitySnapshot, in dataDirectory: String) throws {
-        let directory = URL(fileURLWithPath: dataDirectory)
-        try Data(snapshot.canonicalBytes).write(to: directory.appendingPathComponent(entitiesFile), options: .atomic)
+        let directory = dataDirectory as NSString
+        try DurableFile.replace(directory.appendingPathComponent(entitiesFile), with: snapshot.canonicalBytes)
         let version = JSONValue.object(
             JSONObject([("version", .integer(Int64(snapshot.version))), ("sha256", .string(snapshot.sha256))])
         )
-        try Data(CanonicalJSON.encode(version)).write(
-            to: directory.appendingPathComponent(versionFile),
-            options: .atomic
-        )
+        try DurableFile.replace(directory.appendingPathComponent(versionFile), with: CanonicalJSON.encode(version))
     }
 }
 

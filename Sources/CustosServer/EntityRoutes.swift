@@ -2,6 +2,7 @@ import CustosCore
 import CustosPolicy
 import CustosStore
 import Hummingbird
+public import Logging
 
 extension CustosAPI {
     /// The largest entities document accepted by `PUT /v1/entities` and the upsert, in bytes.
@@ -66,16 +67,46 @@ extension CustosAPI {
         _ apply: (@escaping @Sendable (EntitySnapshot, EntitySnapshot) async throws -> Void) async throws ->
             EntitySnapshot
     ) async throws -> EntitySnapshot {
-        let record: @Sendable (EntitySnapshot, EntitySnapshot) async throws -> Void = { previous, next in
+        let record = entityChangeRecorder(
+            actor: Actor(id: key.owner, session: "key:" + key.id),
+            change: change,
+            count: count
+        )
+        do {
+            return try await apply(record)
+        } catch let error as EntityUpdateError {
+            let list: [JSONValue] = error.issues.map { issue in
+                .object(JSONObject([("path", .string(issue.path)), ("reason", .string(issue.reason))]))
+            }
+            if error.notFound { throw Problem.notFound(error.description) }
+            throw Problem(
+                .badRequest,
+                type: "invalid-entities",
+                title: "Invalid entities",
+                detail: "the change was refused whole: " + (error.issues.first?.description ?? "invalid"),
+                extensions: JSONObject([("errors", .array(list))])
+            )
+        }
+    }
+
+    /// What records an entity change as a `custos.entities` event (by `actor`; `change` and the number of entities
+    /// it `count`s, nil for every entity of the new snapshot) before it takes effect: 503 `not-recorded` when the
+    /// event cannot be stored.
+    func entityChangeRecorder(
+        actor: Actor,
+        change: String,
+        count: Int?
+    ) -> @Sendable (EntitySnapshot, EntitySnapshot) async throws -> Void {
+        { previous, next in
             let event = AccessEvent(
                 time: self.clock(),
-                actor: Actor(id: key.owner, session: "key:" + key.id),
+                actor: actor,
                 action: "custos.entities",
                 resource: Resource(type: "custos.entities", id: "v\(next.version)"),
                 app: "custos",
                 attributes: JSONObject([
                     ("change", .string(change)),
-                    ("changed", .integer(Int64(count))),
+                    ("changed", .integer(Int64(count ?? next.documents.count))),
                     ("version", .integer(Int64(next.version))),
                     ("sha256", .string(next.sha256)),
                     ("previous_version", .integer(Int64(previous.version))),
@@ -97,20 +128,26 @@ extension CustosAPI {
                 )
             }
         }
+    }
+
+    /// Reads `entities.json` again when it was changed by hand (the policy poll asks), recording the new version as
+    /// a `custos.entities` event with `change: file` and actor `custos`; a file that cannot be used is logged with
+    /// each problem and the entities in force are kept.
+    public func reloadEntitiesFile(logger: Logger) async {
         do {
-            return try await apply(record)
-        } catch let error as EntityUpdateError {
-            let list: [JSONValue] = error.issues.map { issue in
-                .object(JSONObject([("path", .string(issue.path)), ("reason", .string(issue.reason))]))
+            let record = entityChangeRecorder(actor: Actor(id: "custos"), change: "file", count: nil)
+            if let snapshot = try await entities.reloadFile(record: record) {
+                logger.notice(
+                    "entities reloaded",
+                    metadata: ["version": "\(snapshot.version)", "sha256": "\(snapshot.sha256)"]
+                )
             }
-            if error.notFound { throw Problem.notFound(error.description) }
-            throw Problem(
-                .badRequest,
-                type: "invalid-entities",
-                title: "Invalid entities",
-                detail: "the change was refused whole: " + (error.issues.first?.description ?? "invalid"),
-                extensions: JSONObject([("errors", .array(list))])
-            )
+        } catch let error as PolicyLoadError {
+            for message in error.messages.prefix(50) {
+                logger.error("entities refused; the entities in force are kept", metadata: ["problem": "\(message)"])
+            }
+        } catch {
+            logger.error("entities could not be reloaded", metadata: ["error": "\(error)"])
         }
     }
 }

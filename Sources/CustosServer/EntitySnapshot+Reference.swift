@@ -12,4 +12,9 @@ extension EntitySnapshot {
     var referenceEnrichment: ReferenceEnrichment? {
         documents.isEmpty ? nil : ReferenceEnrichment(entities: entitiesJSON)
     }
+
+    /// The directory facts the baseline detectors read (peer groups, time zones, last activity, devices).
+    var baselineDirectory: BaselineDirectory {
+        documents.isEmpty ? BaselineDirectory() : BaselineDirectory(entities: entitiesJSON)
+    }
 }

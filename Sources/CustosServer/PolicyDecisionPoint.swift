@@ -26,6 +26,8 @@ public struct LoadedPolicies: Sendable {
     public let policySetSHA256: String
     /// Lowercase hex SHA-256 of the entity file's bytes (of no bytes when there is no entity file).
     public let entitiesSHA256: String
+    /// Lowercase hex SHA-256 of the schema file's bytes; nil without a schema.
+    public let schemaSHA256: String?
 
     /// The file names inside the data directory.
     public static let policyFile = "policies.cedar"
@@ -56,9 +58,12 @@ public struct LoadedPolicies: Sendable {
         }
 
         var schema: Schema?
+        var schemaSHA256: String?
         let schemaPath = path(schemaFile)
         if FileManager.default.fileExists(atPath: schemaPath) {
-            guard let text = String(data: try read(schemaPath), encoding: .utf8) else {
+            let schemaBytes = try read(schemaPath)
+            schemaSHA256 = hex(schemaBytes)
+            guard let text = String(data: schemaBytes, encoding: .utf8) else {
                 throw PolicyLoadError(["\(schemaPath): not valid UTF-8 text"])
             }
             let s: Schema
@@ -109,7 +114,8 @@ public struct LoadedPolicies: Sendable {
             entities: entities,
             schema: schema,
             policySetSHA256: hex(policyBytes),
-            entitiesSHA256: hex(entityBytes)
+            entitiesSHA256: hex(entityBytes),
+            schemaSHA256: schemaSHA256
         )
     }
 

@@ -17,20 +17,14 @@ public final class PolicyRegistry: Sendable {
 
     /// The result of a reload.
     public enum ReloadOutcome: Sendable {
-        /// The file holds the set already in force.
+        /// The files hold the set (and schema) already in force.
         case unchanged(InForce)
         /// A new set is in force; `previous` is the one it replaced (nil when there was none).
         case changed(InForce, previous: InForce?)
     }
 
-    /// The file's modification time and size, to notice a change cheaply.
-    private struct FileStamp: Equatable {
-        var modified: Date?
-        var size: Int?
-    }
-
     private let state: Mutex<InForce?>
-    private let stamp: Mutex<FileStamp?>
+    private let stamp: Mutex<[FileStamp]?>
     private let dataDirectory: String?
     private let gate = SerialGate()
 
@@ -74,7 +68,9 @@ public final class PolicyRegistry: Sendable {
             ])
         }
         let previous = current
-        if let previous, previous.loaded.policySetSHA256 == loaded.policySetSHA256 {
+        if let previous, previous.loaded.policySetSHA256 == loaded.policySetSHA256,
+            previous.loaded.schemaSHA256 == loaded.schemaSHA256
+        {
             return .unchanged(previous)
         }
         let next = InForce(loaded: loaded, loadedAt: now)
@@ -83,16 +79,10 @@ public final class PolicyRegistry: Sendable {
         return .changed(next, previous: previous)
     }
 
-    private static func fileStamp(_ dataDirectory: String) -> FileStamp {
-        var stamp = FileStamp()
-        for name in [LoadedPolicies.policyFile, LoadedPolicies.schemaFile] {
-            let path = (dataDirectory as NSString).appendingPathComponent(name)
-            let attributes = try? FileManager.default.attributesOfItem(atPath: path)
-            let modified = attributes?[.modificationDate] as? Date
-            let size = (attributes?[.size] as? NSNumber)?.intValue
-            if let modified { stamp.modified = max(stamp.modified ?? modified, modified) }
-            if let size { stamp.size = (stamp.size ?? 0) * 1_000_003 &+ size }
+    /// The stamps of the policy and schema files.
+    private static func fileStamp(_ dataDirectory: String) -> [FileStamp] {
+        [LoadedPolicies.policyFile, LoadedPolicies.schemaFile].map {
+            FileStamp(of: (dataDirectory as NSString).appendingPathComponent($0))
         }
-        return stamp
     }
 }

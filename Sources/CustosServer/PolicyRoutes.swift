@@ -54,28 +54,53 @@ extension CustosAPI {
         }
     }
 
-    /// Reads the policy files again and, when they hold a new set, records a `custos.policy` event (by `actor`,
-    /// naming `source`) before the set takes effect.
+    /// Reads the policy files again and, when they hold a new set (or schema), puts its schema in force for the
+    /// entities (refusing the set with a ``PolicyLoadError`` when the entities in force do not conform to it) and
+    /// records a `custos.policy` event (by `actor`, naming `source`) before the set takes effect.
     public func reloadPolicies(actor: Actor, source: String) async throws -> PolicyRegistry.ReloadOutcome {
         try await policyRegistry.reload(now: clock()) { previous, next in
-            let event = AccessEvent(
-                time: self.clock(),
-                actor: actor,
-                action: "custos.policy",
-                resource: Resource(type: "custos.policy", id: next.loaded.policySetSHA256),
-                app: "custos",
-                attributes: JSONObject([
-                    ("sha256", .string(next.loaded.policySetSHA256)),
-                    ("previous_sha256", previous.map { JSONValue.string($0.loaded.policySetSHA256) } ?? .null),
-                    ("policies", .integer(Int64(next.loaded.policies.policies.count))),
-                    ("shadow_policies", .integer(Int64(Self.shadowCount(next.loaded)))),
-                    ("templates", .integer(Int64(next.loaded.policies.templates.count))),
-                    ("source", .string(source)),
-                ])
-            )
-            let result = try await self.pipeline.submit([event])
-            guard case .accepted = result else { throw StoreError(.unavailable, "the policy event conflicted") }
+            do {
+                try await self.entities.adopt(schema: next.loaded.schema)
+            } catch let error as EntityUpdateError {
+                let file = LoadedPolicies.entitiesFile
+                throw PolicyLoadError(
+                    error.issues.map { "\(file): entities\($0.path): \($0.reason) (under the new schema)" }
+                )
+            }
+            do {
+                try await self.recordPolicyChange(previous: previous, next: next, actor: actor, source: source)
+            } catch {
+                try? await self.entities.adopt(schema: previous?.loaded.schema)
+                throw error
+            }
         }
+    }
+
+    /// Records a `custos.policy` event for the change from `previous` to `next`.
+    private func recordPolicyChange(
+        previous: PolicyRegistry.InForce?,
+        next: PolicyRegistry.InForce,
+        actor: Actor,
+        source: String
+    ) async throws {
+        let event = AccessEvent(
+            time: self.clock(),
+            actor: actor,
+            action: "custos.policy",
+            resource: Resource(type: "custos.policy", id: next.loaded.policySetSHA256),
+            app: "custos",
+            attributes: JSONObject([
+                ("sha256", .string(next.loaded.policySetSHA256)),
+                ("previous_sha256", previous.map { JSONValue.string($0.loaded.policySetSHA256) } ?? .null),
+                ("policies", .integer(Int64(next.loaded.policies.policies.count))),
+                ("shadow_policies", .integer(Int64(Self.shadowCount(next.loaded)))),
+                ("templates", .integer(Int64(next.loaded.policies.templates.count))),
+                ("schema_sha256", next.loaded.schemaSHA256.map { JSONValue.string($0) } ?? .null),
+                ("source", .string(source)),
+            ])
+        )
+        let result = try await self.pipeline.submit([event])
+        guard case .accepted = result else { throw StoreError(.unavailable, "the policy event conflicted") }
     }
 
     /// Checks the policy files every `seconds` and reloads them when their modification time or size changed;
@@ -85,6 +110,10 @@ extension CustosAPI {
         guard seconds > 0 else { return }
         while !Task.isCancelled {
             do { try await Task.sleep(for: .seconds(seconds)) } catch { return }
+            if entities.fileChanged() {
+                do { try await Task.sleep(for: .milliseconds(300)) } catch { return }
+                await reloadEntitiesFile(logger: logger)
+            }
             guard policyRegistry.filesChanged() else { continue }
             // Let a writer finish: a file read half-written would be refused, or worse, be a smaller valid set.
             do { try await Task.sleep(for: .milliseconds(300)) } catch { return }

@@ -42,23 +42,10 @@ public struct WitnessStateFile: Sendable {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
         let data = try encoder.encode(Document(version: 1, logs: records.values.sorted { $0.origin < $1.origin }))
-        let temporary = path + ".tmp"
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-        guard fd >= 0 else { throw WitnessStateError("cannot write \(temporary): errno \(errno)") }
-        let written = data.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
-        let synced = fsync(fd)
-        close(fd)
-        guard written == data.count, synced == 0 else {
-            throw WitnessStateError("cannot write \(temporary): errno \(errno)")
-        }
-        guard rename(temporary, path) == 0 else { throw WitnessStateError("cannot replace \(path): errno \(errno)") }
-        let directory = open(
-            (path as NSString).deletingLastPathComponent.isEmpty ? "." : (path as NSString).deletingLastPathComponent,
-            O_RDONLY
-        )
-        if directory >= 0 {
-            _ = fsync(directory)
-            close(directory)
+        do {
+            try DurableFile.replace(path, with: data)
+        } catch {
+            throw WitnessStateError(error.description)
         }
     }
 }
