@@ -63,6 +63,7 @@ struct BacktestAPITests {
                 outcome: (n / 50) % 3 == 0 && n % 5 < 2 ? .denied : .success
             )
             if n % 17 == 0 { e.id = nil }
+            e.time = Timestamp(millisecondsSinceEpoch: e.time.millisecondsSinceEpoch - historyShiftMilliseconds)
             return e
         }
     }
@@ -89,8 +90,14 @@ struct BacktestAPITests {
         )
     }
 
+    /// The history lies a year before the fixtures' base time, so that the `custos.read` events the server records
+    /// at the wall-clock time of the test run never fall inside a back-tested range, whatever day the tests run on.
+    static let historyShiftMilliseconds: Int64 = 365 * 86_400_000
+
     static func minutes(_ m: Int64) -> Timestamp {
-        Timestamp(millisecondsSinceEpoch: EventFixtures.baseTime.millisecondsSinceEpoch + m * 60_000)
+        Timestamp(
+            millisecondsSinceEpoch: EventFixtures.baseTime.millisecondsSinceEpoch - historyShiftMilliseconds + m * 60_000
+        )
     }
 
     /// Both ways of reading the range: the SQLite store's walk of the commit order, and (behind a wrapper that does
