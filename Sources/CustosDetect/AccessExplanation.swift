@@ -71,16 +71,12 @@ public struct AccessExplanation: Sendable {
 
     /// Indexes a Cedar entities array (docs/reference-data.md); other types are ignored.
     public init(entities: JSONValue) {
-        let list = entities.arrayValue ?? []
         var offsets: [String: Int64] = [:]
         var caseSubjects: [String: Set<String>] = [:]
         var pendingReferrals: [(to: String, subjects: Set<String>, caseID: String?, from: String?, until: String?)] = []
-        for entity in list {
-            guard let object = entity.objectValue, let uid = object["uid"]?.objectValue,
-                let type = uid["type"]?.stringValue, let id = uid["id"]?.stringValue
-            else { continue }
-            let attrs = object["attrs"]?.objectValue ?? JSONObject()
-            switch type {
+        for entity in ReferenceEntities.list(entities) {
+            let (id, attrs) = (entity.id, entity.attrs)
+            switch entity.type {
             case "Custos::OrgUnit":
                 if case .integer(let minutes)? = attrs["utc_offset_minutes"] { offsets[id] = minutes }
             case "Custos::User":
@@ -88,30 +84,34 @@ public struct AccessExplanation: Sendable {
                     role: attrs["role"]?.stringValue,
                     previousRole: attrs["previous_role"]?.stringValue,
                     roleChangeDate: attrs["role_change_date"]?.stringValue,
-                    org: BaselineDirectory.entityID(attrs["org"]),
+                    org: ReferenceEntities.referencedID(attrs["org"]),
                     offsetMinutes: 0,
                     isService: attrs["kind"]?.stringValue == "service"
                 )
             case "Custos::Case":
-                let subjects = Set((attrs["subjects"]?.arrayValue ?? []).compactMap { BaselineDirectory.entityID($0) })
+                let subjects = Set(
+                    (attrs["subjects"]?.arrayValue ?? []).compactMap { ReferenceEntities.referencedID($0) }
+                )
                 caseSubjects[id] = subjects
-                for user in (attrs["assigned"]?.arrayValue ?? []).compactMap({ BaselineDirectory.entityID($0) }) {
+                for user in (attrs["assigned"]?.arrayValue ?? []).compactMap({ ReferenceEntities.referencedID($0) }) {
                     assigned[user, default: []].formUnion(subjects)
                 }
-                for user in (attrs["formerly_assigned"]?.arrayValue ?? []).compactMap({ BaselineDirectory.entityID($0) }
+                for user in (attrs["formerly_assigned"]?.arrayValue ?? []).compactMap({
+                    ReferenceEntities.referencedID($0)
+                }
                 ) {
                     formerly[user, default: []].formUnion(subjects)
                 }
-                if let org = BaselineDirectory.entityID(attrs["org"]) {
+                if let org = ReferenceEntities.referencedID(attrs["org"]) {
                     orgSubjects[org, default: []].formUnion(subjects)
                 }
             case "Custos::Referral":
-                guard let to = BaselineDirectory.entityID(attrs["to"]) else { continue }
+                guard let to = ReferenceEntities.referencedID(attrs["to"]) else { continue }
                 pendingReferrals.append(
                     (
                         to,
-                        Set((attrs["subjects"]?.arrayValue ?? []).compactMap { BaselineDirectory.entityID($0) }),
-                        BaselineDirectory.entityID(attrs["case"]) ?? attrs["case"]?.stringValue,
+                        Set((attrs["subjects"]?.arrayValue ?? []).compactMap { ReferenceEntities.referencedID($0) }),
+                        ReferenceEntities.referencedID(attrs["case"]) ?? attrs["case"]?.stringValue,
                         attrs["valid_from"]?.stringValue, attrs["valid_until"]?.stringValue
                     )
                 )

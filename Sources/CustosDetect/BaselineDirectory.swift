@@ -30,22 +30,12 @@ public struct BaselineDirectory: Sendable {
 
     /// Indexes a Cedar entities array; other entity types are ignored.
     public init(entities: JSONValue) {
-        var offsets: [String: Int64] = [:]
-        let list = entities.arrayValue ?? []
-        for entity in list {
-            guard let object = entity.objectValue, let uid = object["uid"]?.objectValue,
-                uid["type"]?.stringValue == "Custos::OrgUnit", let id = uid["id"]?.stringValue
-            else { continue }
-            if case .integer(let minutes)? = object["attrs"]?.objectValue?["utc_offset_minutes"] {
-                offsets[id] = minutes
-            }
-        }
-        for entity in list {
-            guard let object = entity.objectValue, let uid = object["uid"]?.objectValue,
-                uid["type"]?.stringValue == "Custos::User", let id = uid["id"]?.stringValue
-            else { continue }
-            let attrs = object["attrs"]?.objectValue ?? JSONObject()
-            let org = Self.entityID(attrs["org"])
+        let list = ReferenceEntities.list(entities)
+        let offsets = ReferenceEntities.orgUnitOffsets(list)
+        for entity in list where entity.type == "Custos::User" {
+            let id = entity.id
+            let attrs = entity.attrs
+            let org = ReferenceEntities.referencedID(attrs["org"])
             let role = attrs["role"]?.stringValue
             let group = role.flatMap { role in org.map { role + "/" + $0 } }
             users[id] = Entry(
@@ -64,11 +54,5 @@ public struct BaselineDirectory: Sendable {
     public static func dayNumber(_ date: String) -> Int64? {
         guard case .success(let time) = Timestamp.parse(date + "T00:00:00Z") else { return nil }
         return time.millisecondsSinceEpoch / 86_400_000
-    }
-
-    static func entityID(_ value: JSONValue?) -> String? {
-        guard let object = value?.objectValue else { return nil }
-        if let inner = object["__entity"]?.objectValue { return inner["id"]?.stringValue }
-        return object["id"]?.stringValue
     }
 }

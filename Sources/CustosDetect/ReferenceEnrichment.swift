@@ -66,24 +66,13 @@ public struct ReferenceEnrichment: Sendable {
             return protector?.protect(address: value) ?? PersonalAttributeProtector.addressKey(value)
         }
         explanation = AccessExplanation(entities: entities)
-        var offsets: [String: Int64] = [:]
-        let list = entities.arrayValue ?? []
+        let list = ReferenceEntities.list(entities)
+        let offsets = ReferenceEntities.orgUnitOffsets(list)
         for entity in list {
-            guard let object = entity.objectValue, let uid = object["uid"]?.objectValue,
-                uid["type"]?.stringValue == "Custos::OrgUnit", let id = uid["id"]?.stringValue
-            else { continue }
-            if case .integer(let minutes)? = object["attrs"]?.objectValue?["utc_offset_minutes"] {
-                offsets[id] = minutes
-            }
-        }
-        for entity in list {
-            guard let object = entity.objectValue, let uid = object["uid"]?.objectValue,
-                let type = uid["type"]?.stringValue, let id = uid["id"]?.stringValue
-            else { continue }
-            let attrs = object["attrs"]?.objectValue ?? JSONObject()
-            switch type {
+            let (id, attrs) = (entity.id, entity.attrs)
+            switch entity.type {
             case "Custos::User":
-                let org = Self.entityID(attrs["org"])
+                let org = ReferenceEntities.referencedID(attrs["org"])
                 let status = attrs["status"]?.stringValue ?? "active"
                 let date =
                     status == "terminated"
@@ -94,24 +83,28 @@ public struct ReferenceEnrichment: Sendable {
                     shift: attrs["shift"]?.stringValue,
                     offsetMinutes: org.flatMap { offsets[$0] } ?? 0,
                     devices: Set((attrs["devices"]?.arrayValue ?? []).compactMap(\.stringValue)),
-                    person: Self.entityID(attrs["person"]),
+                    person: ReferenceEntities.referencedID(attrs["person"]),
                     surname: nameKey(attrs["surname"]),
                     address: addressKey(attrs["home_address"]),
                     roleChangeDate: attrs["role_change_date"]?.stringValue
                 )
             case "Custos::Case":
-                let subjects = Set((attrs["subjects"]?.arrayValue ?? []).compactMap { Self.entityID($0) })
+                let subjects = Set(
+                    (attrs["subjects"]?.arrayValue ?? []).compactMap { ReferenceEntities.referencedID($0) }
+                )
                 caseSubjects[id] = subjects
-                for user in (attrs["assigned"]?.arrayValue ?? []).compactMap({ Self.entityID($0) }) {
+                for user in (attrs["assigned"]?.arrayValue ?? []).compactMap({ ReferenceEntities.referencedID($0) }) {
                     assignedCases[user, default: []].insert(id)
                 }
-                for user in (attrs["formerly_assigned"]?.arrayValue ?? []).compactMap({ Self.entityID($0) }) {
+                for user in (attrs["formerly_assigned"]?.arrayValue ?? []).compactMap({
+                    ReferenceEntities.referencedID($0)
+                }) {
                     formerCases[user, default: []].insert(id)
                 }
             case "Custos::Person":
                 if let surname = nameKey(attrs["surname"]) { surnames[id] = surname }
                 if let address = addressKey(attrs["address"]) { addresses[id] = address }
-                let parents = object["parents"]?.arrayValue ?? []
+                let parents = entity.parents
                 if parents.contains(where: { $0.objectValue?["type"]?.stringValue == "Custos::WatchList" }) {
                     watchlisted.insert(id)
                 }
@@ -175,11 +168,5 @@ public struct ReferenceEnrichment: Sendable {
             for (key, value) in explanation.enrichment(for: fields, time: time) { out[key] = value }
         }
         return out
-    }
-
-    private static func entityID(_ value: JSONValue?) -> String? {
-        guard let object = value?.objectValue else { return nil }
-        if let inner = object["__entity"]?.objectValue { return inner["id"]?.stringValue }
-        return object["id"]?.stringValue
     }
 }

@@ -16,20 +16,7 @@ extension CustosAPI {
             let params = try Self.parameters(request)
             try params.checkKnown(["status", "severity", "rule", "assignee", "since", "until", "cursor", "limit"])
             var query = AlertQuery(limit: try params.limit(default: 100, maximum: 1000))
-            if let v = try params.string("status") {
-                guard let s = AlertStatus(rawValue: v) else {
-                    throw Problem.badParameter("status", "must be one of open, acknowledged, resolved")
-                }
-                query.status = s
-            }
-            if let v = try params.string("severity") {
-                guard let s = AlertSeverity(rawValue: v) else {
-                    throw Problem.badParameter("severity", "must be one of informational, low, medium, high, critical")
-                }
-                query.severity = s
-            }
-            query.rule = try params.string("rule")
-            query.assignee = try params.string("assignee")
+            try params.alertFilters(into: &query)
             query.since = try params.timestamp("since")
             query.until = try params.timestamp("until")
             if let since = query.since, let until = query.until, since >= until {

@@ -108,13 +108,7 @@ public final class CustosAPI: Sendable {
     public func router() -> Router<CustosRequestContext> {
         let router = Router(context: CustosRequestContext.self)
         router.add(middleware: ProblemMiddleware())
-        router.get("/health") { _, _ in
-            Response(
-                status: .ok,
-                headers: [.contentType: "application/json"],
-                body: .init(byteBuffer: ByteBuffer(string: "{\"status\":\"ok\"}"))
-            )
-        }
+        router.addHealthRoute()
         router.get("/metrics") { request, _ in
             _ = try await self.authenticator.authenticate(request, scope: .read)
             self.metrics.queueDepth.set(Double(await self.pipeline.depth))

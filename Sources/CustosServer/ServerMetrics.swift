@@ -25,20 +25,20 @@ public final class ServerMetrics: Sendable {
 
     /// Creates the metrics.
     public init() {
-        ingested = registry.makeCounter(name: "custos_events_ingested_total", help: "Events newly stored.")
-        duplicates = registry.makeCounter(
-            name: "custos_events_duplicate_total",
-            help: "Events acknowledged as idempotent retries."
+        let registry = self.registry
+        /// A counter of the registry; with `outcome`, the series of that outcome.
+        func counter(_ name: String, outcome: String? = nil, _ help: String) -> Counter {
+            guard let outcome else { return registry.makeCounter(name: name, help: help) }
+            return registry.makeCounter(name: name, labels: [("outcome", outcome)], help: help)
+        }
+        ingested = counter("custos_events_ingested_total", "Events newly stored.")
+        duplicates = counter("custos_events_duplicate_total", "Events acknowledged as idempotent retries.")
+        rejected = counter("custos_events_rejected_total", "Events in batches refused as invalid or conflicting.")
+        overloaded = counter(
+            "custos_ingest_overloaded_total",
+            "Ingest requests refused with 503 because the queue was full."
         )
-        rejected = registry.makeCounter(
-            name: "custos_events_rejected_total",
-            help: "Events in batches refused as invalid or conflicting."
-        )
-        overloaded = registry.makeCounter(
-            name: "custos_ingest_overloaded_total",
-            help: "Ingest requests refused with 503 because the queue was full."
-        )
-        reads = registry.makeCounter(name: "custos_reads_recorded_total", help: "Reads of audit data recorded.")
+        reads = counter("custos_reads_recorded_total", "Reads of audit data recorded.")
         batchSize = registry.makeValueHistogram(
             name: "custos_ingest_batch_events",
             buckets: [1, 10, 100, 1000, 5000, 10000],
@@ -67,21 +67,9 @@ public final class ServerMetrics: Sendable {
             help: "Ledger entries not yet covered by a signed checkpoint; growing with the age, a stalled signer."
         )
         let decisionsHelp = "Authorization decisions answered, by outcome (not_recorded: refused because unrecorded)."
-        decisionsAllowed = registry.makeCounter(
-            name: "custos_decisions_total",
-            labels: [("outcome", "allow")],
-            help: decisionsHelp
-        )
-        decisionsDenied = registry.makeCounter(
-            name: "custos_decisions_total",
-            labels: [("outcome", "deny")],
-            help: decisionsHelp
-        )
-        decisionsNotRecorded = registry.makeCounter(
-            name: "custos_decisions_total",
-            labels: [("outcome", "not_recorded")],
-            help: decisionsHelp
-        )
+        decisionsAllowed = counter("custos_decisions_total", outcome: "allow", decisionsHelp)
+        decisionsDenied = counter("custos_decisions_total", outcome: "deny", decisionsHelp)
+        decisionsNotRecorded = counter("custos_decisions_total", outcome: "not_recorded", decisionsHelp)
         decisionSeconds = registry.makeDurationHistogram(
             name: "custos_decision_seconds",
             buckets: [
@@ -90,13 +78,13 @@ public final class ServerMetrics: Sendable {
             ],
             help: "Time to evaluate one authorization request against the policies (recording excluded)."
         )
-        shadowDisagreements = registry.makeCounter(
-            name: "custos_shadow_disagreements_total",
-            help: "Decisions the @shadow policies would have decided differently."
+        shadowDisagreements = counter(
+            "custos_shadow_disagreements_total",
+            "Decisions the @shadow policies would have decided differently."
         )
-        breakGlass = registry.makeCounter(
-            name: "custos_break_glass_total",
-            help: "Decisions a @break_glass policy alone allowed (each opened a review)."
+        breakGlass = counter(
+            "custos_break_glass_total",
+            "Decisions a @break_glass policy alone allowed (each opened a review)."
         )
     }
 

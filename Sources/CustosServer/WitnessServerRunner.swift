@@ -13,13 +13,7 @@ public enum WitnessServerRunner {
     public static func router(_ service: WitnessService) -> Router<CustosRequestContext> {
         let router = Router(context: CustosRequestContext.self)
         router.add(middleware: ProblemMiddleware())
-        router.get("/health") { _, _ in
-            Response(
-                status: .ok,
-                headers: [.contentType: "application/json"],
-                body: .init(byteBuffer: ByteBuffer(string: "{\"status\":\"ok\"}"))
-            )
-        }
+        router.addHealthRoute()
         router.post("/add-checkpoint") { request, context in
             let body: ByteBuffer
             do {

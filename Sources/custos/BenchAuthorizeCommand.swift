@@ -48,57 +48,20 @@ extension BenchCommand {
             }
             if !pending.isEmpty { bodies.append(Self.body(pending, batch: batch)) }
 
-            let store = try SQLiteStore(directory: dir)
-            let issued = APIKeyToken.issue(
-                name: "bench",
-                owner: "bench",
-                scopes: [.ingest],
-                now: CustosAPI.systemClock()
-            )
-            try await store.insertKey(issued.record)
-            var config = ServerConfiguration()
-            config.port = 0
-            config.dataDirectory = dir
-            config.logLevel = "warning"
-            config.policyPollSeconds = 0
-            let (urls, urlSink) = AsyncStream.makeStream(of: String.self)
-            let signer = try Ed25519NoteSigner.generate(keyName: config.origin)
-            let server = Task {
-                try await CustosServerRunner.run(config, store: store, signer: signer) { urlSink.yield($0) }
-            }
-            var iterator = urls.makeAsyncIterator()
+            let server = try await BenchServer.start(dataDirectory: dir) { $0.policyPollSeconds = 0 }
             let path = batch == 1 ? "/v1/authorize" : "/v1/authorize/batch"
-            guard let base = await iterator.next(), let url = URL(string: base + path) else {
-                throw ValidationErrorText("the server did not start")
-            }
-            let token = issued.token
-            let bodyList = bodies
-            let clientCount = clients
-            let session = URLSession(configuration: .ephemeral)
+            let url = try server.url(path)
             let start = ContinuousClock.now
-            let failures = try await withThrowingTaskGroup(of: Int.self) { group in
-                for c in 0..<clientCount {
-                    group.addTask {
-                        var failed = 0
-                        var k = c
-                        while k < bodyList.count {
-                            var request = URLRequest(url: url)
-                            request.httpMethod = "POST"
-                            request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-                            request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization")
-                            request.httpBody = bodyList[k]
-                            let (_, response) = try await session.data(for: request)
-                            if (response as? HTTPURLResponse)?.statusCode != 200 { failed += 1 }
-                            k += clientCount
-                        }
-                        return failed
-                    }
-                }
-                return try await group.reduce(0, +)
-            }
+            let failures = try await server.post(
+                bodies,
+                to: url,
+                contentType: "application/json",
+                clients: clients,
+                retryingUnavailable: false
+            )
             let elapsed = BenchCommand.seconds(ContinuousClock.now - start)
-            server.cancel()
-            let stored = try await store.statistics().events
+            server.stop()
+            let stored = try await server.store.statistics().events
             let rate = Double(requests) / elapsed
             printFlushed(
                 """

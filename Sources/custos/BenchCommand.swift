@@ -184,59 +184,19 @@ struct BenchCommand: AsyncParsableCommand {
             }
             let dir = try BenchCommand.temporaryDirectory("http")
             defer { try? FileManager.default.removeItem(atPath: dir) }
-            let store = try SQLiteStore(directory: dir)
-            let issued = APIKeyToken.issue(
-                name: "bench",
-                owner: "bench",
-                scopes: [.ingest],
-                now: CustosAPI.systemClock()
-            )
-            try await store.insertKey(issued.record)
-            var config = ServerConfiguration()
-            config.port = 0
-            config.dataDirectory = dir
-            config.logLevel = "warning"
-            let (urls, urlSink) = AsyncStream.makeStream(of: String.self)
-            let signer = try Ed25519NoteSigner.generate(keyName: config.origin)
-            let server = Task {
-                try await CustosServerRunner.run(config, store: store, signer: signer) { urlSink.yield($0) }
-            }
-            var iterator = urls.makeAsyncIterator()
-            guard let base = await iterator.next(), let url = URL(string: base + "/v1/events") else {
-                throw ValidationErrorText("the server did not start")
-            }
-            let token = issued.token
-            let bodyList = bodies
-            let clientCount = clients
-            let session = URLSession(configuration: .ephemeral)
+            let server = try await BenchServer.start(dataDirectory: dir)
+            let url = try server.url("/v1/events")
             let start = ContinuousClock.now
-            let failures = try await withThrowingTaskGroup(of: Int.self) { group in
-                for c in 0..<clientCount {
-                    group.addTask {
-                        var failed = 0
-                        var k = c
-                        while k < bodyList.count {
-                            var request = URLRequest(url: url)
-                            request.httpMethod = "POST"
-                            request.setValue("application/x-ndjson", forHTTPHeaderField: "Content-Type")
-                            request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization")
-                            request.httpBody = bodyList[k]
-                            let (_, response) = try await session.data(for: request)
-                            if (response as? HTTPURLResponse)?.statusCode == 503 {
-                                try await Task.sleep(for: .milliseconds(50))
-                                continue
-                            }
-                            if (response as? HTTPURLResponse)?.statusCode != 200 { failed += 1 }
-                            k += clientCount
-                        }
-                        return failed
-                    }
-                }
-                return try await group.reduce(0, +)
-            }
+            let failures = try await server.post(
+                bodies,
+                to: url,
+                contentType: "application/x-ndjson",
+                clients: clients,
+                retryingUnavailable: true
+            )
             let elapsed = BenchCommand.seconds(ContinuousClock.now - start)
-            server.cancel()
-            let stored = try await store.statistics().events
+            server.stop()
+            let stored = try await server.store.statistics().events
             let rate = Double(all.count) / elapsed
             printFlushed(
                 """

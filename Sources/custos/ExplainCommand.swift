@@ -65,39 +65,28 @@ struct ExplainCommand: AsyncParsableCommand {
         var byUser: [String: Tally] = [:]
         var byReason: [String: Int] = [:]
         var unexplained: [Unexplained] = []
-        var reader = try NDJSONReader(path: events)
-        let parser = JSONParser()
-        while let chunk = try reader.next(lines: 4096) {
-            var lineNumber = chunk.firstLine
-            for line in chunk.bytes.split(separator: 0x0A, omittingEmptySubsequences: false) {
-                defer { lineNumber += 1 }
-                if line.allSatisfy({ $0 == 0x20 || $0 == 0x0D || $0 == 0x09 }) { continue }
-                let value: JSONValue
-                do { value = try parser.parse(line) } catch {
-                    throw ValidationErrorText("\(events):\(lineNumber): not JSON: \(error)")
-                }
-                guard let fields = value.objectValue, let timeText = fields["time"]?.stringValue,
-                    case .success(let time) = Timestamp.parse(timeText)
-                else { throw ValidationErrorText("\(events):\(lineNumber): not an event with a valid time") }
-                let actor = fields["actor"]?.objectValue?["id"]?.stringValue ?? ""
-                let role = explanation.role(of: actor, at: time) ?? "(unknown)"
-                for classified in explanation.classify(fields, time: time) {
-                    let isExplained = classified.reason.isExplained
-                    total.add(isExplained)
-                    byRole[role, default: Tally()].add(isExplained)
-                    byUser[actor, default: Tally()].add(isExplained)
-                    byReason[classified.reason.rawValue, default: 0] += 1
-                    if !isExplained {
-                        unexplained.append(
-                            Unexplained(
-                                event: fields["id"]?.stringValue ?? "line \(lineNumber)",
-                                time: time.rfc3339,
-                                actor: actor,
-                                subject: classified.subject,
-                                action: fields["action"]?.stringValue ?? ""
-                            )
+        try NDJSONEventReader(path: events).readEach { read in
+            let fields = read.fields
+            let time = read.time
+            let lineNumber = read.line
+            let actor = fields["actor"]?.objectValue?["id"]?.stringValue ?? ""
+            let role = explanation.role(of: actor, at: time) ?? "(unknown)"
+            for classified in explanation.classify(fields, time: time) {
+                let isExplained = classified.reason.isExplained
+                total.add(isExplained)
+                byRole[role, default: Tally()].add(isExplained)
+                byUser[actor, default: Tally()].add(isExplained)
+                byReason[classified.reason.rawValue, default: 0] += 1
+                if !isExplained {
+                    unexplained.append(
+                        Unexplained(
+                            event: fields["id"]?.stringValue ?? "line \(lineNumber)",
+                            time: time.rfc3339,
+                            actor: actor,
+                            subject: classified.subject,
+                            action: fields["action"]?.stringValue ?? ""
                         )
-                    }
+                    )
                 }
             }
         }

@@ -41,23 +41,13 @@ struct PolicyCommand: AsyncParsableCommand {
             case json, table
         }
 
-        @Option(name: .long, help: "The Cedar policy file.")
-        var policies: String
-
-        @Option(name: .long, help: "The entities, in Cedar's JSON entities format.")
-        var entities: String
-
-        @Option(name: .long, help: "A Cedar schema (.cedarschema or JSON) to validate policies, entities and requests.")
-        var schema: String?
+        @OptionGroup var inputs: PolicyInputOptions
 
         @Option(name: .long, help: "The requests, one JSON object a line (- for standard input).")
         var requests: String
 
         @Option(name: .long, help: "Output: json (one line a request) or table.")
         var format: OutputFormat = .json
-
-        @Flag(name: .long, help: "Name policies policy0, policy1, … by position even when they are annotated @id.")
-        var positionalIds = false
 
         @Flag(name: .long, help: "Add which policies decided and why, in words (an \"explanation\" member; a column).")
         var explain = false
@@ -76,17 +66,12 @@ struct PolicyCommand: AsyncParsableCommand {
         }
 
         private func check() throws(CheckFailure) {
-            let policySet = try Self.readPolicies(policies, positionalIds: positionalIds)
-            if !policySet.templates.isEmpty {
-                let ids = policySet.templates.keys.sorted().joined(separator: ", ")
-                printError("note: templates are not evaluated (they have no links): \(ids)")
+            let (policySet, parsedSchema, store) = try inputs.load { policySet in
+                if !policySet.templates.isEmpty {
+                    let ids = policySet.templates.keys.sorted().joined(separator: ", ")
+                    printError("note: templates are not evaluated (they have no links): \(ids)")
+                }
             }
-
-            let parsedSchema = try schema.map { path throws(CheckFailure) in
-                try Self.readSchema(path, validating: policySet, from: policies)
-            }
-
-            let store = try Self.readEntities(entities, schema: parsedSchema)
             let parsedRequests = try Self.readRequests(requests, schema: parsedSchema)
 
             let authorizer = Authorizer()
@@ -207,11 +192,29 @@ struct PolicyCommand: AsyncParsableCommand {
         /// Every request with its 1-based line number; all malformed lines are reported together.
         static func readRequests(_ path: String, schema: Schema?) throws(CheckFailure) -> [(Int, AuthorizationRequest)]
         {
-            let data = try readBytes(path)
             var result: [(Int, AuthorizationRequest)] = []
             var problems: [String] = []
+            try readJSONLines(path, problems: &problems) { lineNumber, json, problems in
+                do {
+                    result.append((lineNumber, try CedarJSON.request(json, schema: schema)))
+                } catch {
+                    problems.append("\(path):\(lineNumber): invalid request: \(error)")
+                }
+            }
+            if !problems.isEmpty { throw CheckFailure(problems) }
+            return result
+        }
+
+        /// Calls `each` with every non-blank line of the file at `path` (`-`: standard input) parsed as JSON, its
+        /// 1-based number and `problems` to add to; a line that is not JSON is added to `problems` as
+        /// `FILE:line:column: malformed JSON: …`.
+        static func readJSONLines(
+            _ path: String,
+            problems: inout [String],
+            _ each: (Int, JSONValue, inout [String]) -> Void
+        ) throws(CheckFailure) {
+            let bytes = [UInt8](try readBytes(path))
             let parser = JSONParser(maximumDepth: 256)
-            let bytes = [UInt8](data)
             var lineNumber = 0
             var start = 0
             while start < bytes.count {
@@ -228,14 +231,8 @@ struct PolicyCommand: AsyncParsableCommand {
                     problems.append("\(path):\(lineNumber):\(error.column): malformed JSON: \(error.reason)")
                     continue
                 }
-                do {
-                    result.append((lineNumber, try CedarJSON.request(json, schema: schema)))
-                } catch {
-                    problems.append("\(path):\(lineNumber): invalid request: \(error)")
-                }
+                each(lineNumber, json, &problems)
             }
-            if !problems.isEmpty { throw CheckFailure(problems) }
-            return result
         }
     }
 }

@@ -21,20 +21,10 @@ struct PolicyTestCommand: AsyncParsableCommand {
             """
     )
 
-    @Option(name: .long, help: "The Cedar policy file.")
-    var policies: String
-
-    @Option(name: .long, help: "The entities, in Cedar's JSON entities format.")
-    var entities: String
-
-    @Option(name: .long, help: "A Cedar schema to validate policies, entities and requests.")
-    var schema: String?
+    @OptionGroup var inputs: PolicyInputOptions
 
     @Option(name: .long, help: "The tests, one JSON object a line.")
     var tests: String
-
-    @Flag(name: .long, help: "Name policies policy0, policy1, … by position even when they are annotated @id.")
-    var positionalIds = false
 
     /// One expected decision.
     struct Case {
@@ -57,12 +47,7 @@ struct PolicyTestCommand: AsyncParsableCommand {
     }
 
     private func runTests() throws(CheckFailure) -> Int {
-        let check = PolicyCommand.Check.self
-        let policySet = try check.readPolicies(policies, positionalIds: positionalIds)
-        let parsedSchema = try schema.map { path throws(CheckFailure) in
-            try check.readSchema(path, validating: policySet, from: policies)
-        }
-        let store = try check.readEntities(entities, schema: parsedSchema)
+        let (policySet, parsedSchema, store) = try inputs.load()
         let cases = try readCases(schema: parsedSchema)
 
         var failures = 0
@@ -91,39 +76,22 @@ struct PolicyTestCommand: AsyncParsableCommand {
     }
 
     private func readCases(schema: Schema?) throws(CheckFailure) -> [Case] {
-        let bytes = [UInt8](try PolicyCommand.Check.readBytes(tests))
         var cases: [Case] = []
         var problems: [String] = []
-        var lineNumber = 0
-        var start = 0
-        let parser = JSONParser(maximumDepth: 256)
-        while start < bytes.count {
-            lineNumber += 1
-            var end = start
-            while end < bytes.count && bytes[end] != 0x0A { end += 1 }
-            let line = bytes[start..<end]
-            start = end + 1
-            if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { continue }
-            let json: JSONValue
-            do {
-                json = try parser.parse(line)
-            } catch {
-                problems.append("\(tests):\(lineNumber):\(error.column): malformed JSON: \(error.reason)")
-                continue
-            }
+        try PolicyCommand.Check.readJSONLines(tests, problems: &problems) { lineNumber, json, problems in
             guard case .object(let o) = json else {
                 problems.append("\(tests):\(lineNumber): a test must be a JSON object")
-                continue
+                return
             }
             guard case .string(let e)? = o["expect"], let expect = Decision(rawValue: e) else {
                 problems.append("\(tests):\(lineNumber): expect: must be \"allow\" or \"deny\"")
-                continue
+                return
             }
             var reasons: [String]?
             if let r = o["reasons"] {
                 guard case .array(let list) = r, list.allSatisfy({ $0.stringValue != nil }) else {
                     problems.append("\(tests):\(lineNumber): reasons: must be an array of policy ids")
-                    continue
+                    return
                 }
                 reasons = list.compactMap(\.stringValue)
             }

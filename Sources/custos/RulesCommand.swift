@@ -180,42 +180,30 @@ enum RulePack {
             printError(error.description)
             throw ExitCode(2)
         }
-        var reader = try NDJSONReader(path: eventsPath)
         var reported: [ReportedFinding] = []
         var reporter = FindingReporter()
         var position: Int64 = 0
-        let parser = JSONParser()
-        while let chunk = try reader.next(lines: 4096) {
-            var lineNumber = chunk.firstLine
-            for line in chunk.bytes.split(separator: 0x0A, omittingEmptySubsequences: false) {
-                defer { lineNumber += 1 }
-                if line.allSatisfy({ $0 == 0x20 || $0 == 0x0D || $0 == 0x09 }) { continue }
-                let value: JSONValue
-                do { value = try parser.parse(line) } catch {
-                    throw ValidationErrorText("\(eventsPath):\(lineNumber): not JSON: \(error)")
-                }
-                guard let fields = value.objectValue, let timeText = fields["time"]?.stringValue,
-                    case .success(let time) = Timestamp.parse(timeText)
-                else { throw ValidationErrorText("\(eventsPath):\(lineNumber): not an event with a valid time") }
-                let id = fields["id"]?.stringValue
-                let actor = fields["actor"]?.objectValue?["id"]?.stringValue
-                let event = DetectionEvent(
-                    fields: fields,
-                    time: time,
-                    seq: position,
-                    id: id,
-                    enrichment: reference?.enrichment(for: fields, time: time) ?? JSONObject()
-                )
-                reporter.observe(actor: actor, index: position)
-                for finding in engine.process(event) { reported.append(reporter.report(finding, eventActor: actor)) }
-                for finding in baselineDetector?.process(event) ?? [] {
-                    reported.append(reporter.report(finding, eventActor: actor))
-                }
-                for finding in healthMonitor?.process(event) ?? [] {
-                    reported.append(reporter.report(finding, eventActor: actor))
-                }
-                position += 1
+        try NDJSONEventReader(path: eventsPath).readEach { read in
+            let fields = read.fields
+            let time = read.time
+            let id = fields["id"]?.stringValue
+            let actor = fields["actor"]?.objectValue?["id"]?.stringValue
+            let event = DetectionEvent(
+                fields: fields,
+                time: time,
+                seq: position,
+                id: id,
+                enrichment: reference?.enrichment(for: fields, time: time) ?? JSONObject()
+            )
+            reporter.observe(actor: actor, index: position)
+            for finding in engine.process(event) { reported.append(reporter.report(finding, eventActor: actor)) }
+            for finding in baselineDetector?.process(event) ?? [] {
+                reported.append(reporter.report(finding, eventActor: actor))
             }
+            for finding in healthMonitor?.process(event) ?? [] {
+                reported.append(reporter.report(finding, eventActor: actor))
+            }
+            position += 1
         }
         if finish {
             for finding in engine.finish() { reported.append(reporter.report(finding, eventActor: nil)) }

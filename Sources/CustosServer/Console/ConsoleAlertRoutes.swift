@@ -20,23 +20,7 @@ extension CustosAPI {
                 let params = try Self.nonEmptyParameters(request)
                 try params.checkKnown(["status", "severity", "rule", "assignee", "sort", "page"])
                 var query = AlertQuery(limit: 500)
-                if let v = try params.string("status") {
-                    guard let s = AlertStatus(rawValue: v) else {
-                        throw Problem.badParameter("status", "must be one of open, acknowledged, resolved")
-                    }
-                    query.status = s
-                }
-                if let v = try params.string("severity") {
-                    guard let s = AlertSeverity(rawValue: v) else {
-                        throw Problem.badParameter(
-                            "severity",
-                            "must be one of informational, low, medium, high, critical"
-                        )
-                    }
-                    query.severity = s
-                }
-                query.rule = try params.string("rule")
-                query.assignee = try params.string("assignee")
+                try params.alertFilters(into: &query)
                 let sort = try params.string("sort") ?? "risk"
                 guard let order = ConsoleAlertOrder(rawValue: sort) else {
                     throw Problem.badParameter("sort", "must be one of risk, last_seen, severity")
