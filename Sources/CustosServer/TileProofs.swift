@@ -47,14 +47,15 @@ public struct TileProofs: Sendable {
     }
 
     /// A node source over the tree of `size` leaves: each tile from the cache, or read through `reader`, its
-    /// subtrees computed at the stored width (a partial tile may have grown since `size`) and kept.
+    /// subtrees computed at the width the proof needs (the stored tile may have grown since `size`; hashing only
+    /// the needed prefix halves the cost of a random partial edge) and kept.
     private func source(size: UInt64, reader: any LedgerTileReader) -> TiledNodeHashSource {
         let cache = self.cache
         let load: @Sendable (TileID) throws -> TileSubtrees? = { id in
             if let held = cache.subtrees(id) { return held }
             let read = try reader.withHashTile(level: id.level, index: id.index) { width, bytes in
                 guard width >= id.width else { throw StoreError(.corrupt, "tile \(id) is missing from the store") }
-                return try TileSubtrees(level: id.level, index: id.index, width: width, bytes: bytes)
+                return try TileSubtrees(level: id.level, index: id.index, width: id.width, bytes: bytes)
             }
             guard let read else { throw StoreError(.corrupt, "tile \(id) is missing from the store") }
             cache.keep(read)

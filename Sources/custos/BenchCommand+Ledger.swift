@@ -82,11 +82,15 @@ extension BenchCommand {
             var random = SystemRandomNumberGenerator()
             var inclusion: [Double] = []
             var consistency: [Double] = []
+            var inclusionCPU: [Double] = []
+            var consistencyCPU: [Double] = []
             for _ in 0..<proofs {
                 let index = UInt64.random(in: 0..<n, using: &random)
+                let cpu = Self.threadCPUSeconds()
                 start = ContinuousClock.now
                 let proof = try tileProofs.inclusion(index: index, size: n, reader: reader)
                 inclusion.append(BenchCommand.seconds(ContinuousClock.now - start))
+                inclusionCPU.append(Self.threadCPUSeconds() - cpu)
                 if inclusion.count <= 100 {
                     try proof.verify(leafHash: Self.entry(Int(index)).leafHash, rootHash: head.rootHash)
                 }
@@ -94,15 +98,19 @@ extension BenchCommand {
             for _ in 0..<proofs {
                 let newSize = UInt64.random(in: 2...n, using: &random)
                 let oldSize = UInt64.random(in: 1..<newSize, using: &random)
+                let cpu = Self.threadCPUSeconds()
                 start = ContinuousClock.now
                 _ = try tileProofs.consistency(oldSize: oldSize, newSize: newSize, reader: reader)
                 consistency.append(BenchCommand.seconds(ContinuousClock.now - start))
+                consistencyCPU.append(Self.threadCPUSeconds() - cpu)
             }
             let verifyRate = Double(entries) / verifySeconds
             let hashRate = Double(entries) / baseline.seconds
             let ratio = verifyRate / hashRate
             let inc = Self.percentiles(inclusion)
             let con = Self.percentiles(consistency)
+            let incCPU = Self.percentiles(inclusionCPU)
+            let conCPU = Self.percentiles(consistencyCPU)
             let hashes = 2 * entries - entries.nonzeroBitCount
             let bytes = Self.hashedBytes(count: entries)
             printFlushed(
@@ -113,8 +121,10 @@ extension BenchCommand {
                 in \(String(format: "%.2f", baseline.seconds)) s, \(Int(Double(hashes) / baseline.seconds)) hashes/s)
                 tree verification:            \(Int(verifyRate)) entries/s   ratio \(String(format: "%.2f", ratio)) \
                 (\(String(format: "%.2f", verifySeconds)) s)
-                inclusion proof:              p50 \(Self.micros(inc.p50)) µs   p99 \(Self.micros(inc.p99)) µs
-                consistency proof:            p50 \(Self.micros(con.p50)) µs   p99 \(Self.micros(con.p99)) µs
+                inclusion proof:              p50 \(Self.micros(inc.p50)) µs   p99 \(Self.micros(inc.p99)) µs   \
+                (thread CPU time p50 \(Self.micros(incCPU.p50)) µs   p99 \(Self.micros(incCPU.p99)) µs)
+                consistency proof:            p50 \(Self.micros(con.p50)) µs   p99 \(Self.micros(con.p99)) µs   \
+                (thread CPU time p50 \(Self.micros(conCPU.p50)) µs   p99 \(Self.micros(conCPU.p99)) µs)
                 """
             )
             BenchCommand.report(
@@ -128,6 +138,10 @@ extension BenchCommand {
                     ("inclusion_p99_us", .double(Self.micros(inc.p99))),
                     ("consistency_p50_us", .double(Self.micros(con.p50))),
                     ("consistency_p99_us", .double(Self.micros(con.p99))),
+                    ("inclusion_cpu_p50_us", .double(Self.micros(incCPU.p50))),
+                    ("inclusion_cpu_p99_us", .double(Self.micros(incCPU.p99))),
+                    ("consistency_cpu_p50_us", .double(Self.micros(conCPU.p50))),
+                    ("consistency_cpu_p99_us", .double(Self.micros(conCPU.p99))),
                 ]
             )
         }
@@ -249,6 +263,14 @@ extension BenchCommand {
             let sorted = samples.sorted()
             func at(_ q: Double) -> Double { sorted[min(sorted.count - 1, Int(Double(sorted.count) * q))] }
             return (at(0.5), at(0.99))
+        }
+
+        /// CPU time spent by the calling thread so far: unlike the wall clock, it does not count the time the thread
+        /// waits while the shared machine runs other work.
+        static func threadCPUSeconds() -> Double {
+            var now = timespec()
+            clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now)
+            return Double(now.tv_sec) + Double(now.tv_nsec) / 1e9
         }
 
         static func micros(_ seconds: Double) -> Double {
