@@ -51,6 +51,8 @@ public struct CorrelationEngine: Sendable {
 
     private let plans: [CorrelationPlan]
     private let targetsByRule: [String: [Target]]
+    /// The targets of each detection rule given at init, by its position there (its id's and name's together).
+    private let targetsByRuleIndex: [[Target]]
     private let targetsByCorrelation: [[Target]]
     private var windows: [CorrelationWindowState]
     private var maximumTime: Int64?
@@ -133,6 +135,14 @@ public struct CorrelationEngine: Sendable {
         }
         self.plans = plans
         self.targetsByRule = byRule.mapValues { Array(Set($0)).sorted { ($0.plan, $0.slot) < ($1.plan, $1.slot) } }
+        let targetsByRule = self.targetsByRule
+        self.targetsByRuleIndex = rules.map { rule in
+            var targets: [Target] = []
+            for name in [rule.metadata.id, rule.metadata.name].compactMap({ $0 }) {
+                for target in targetsByRule[name] ?? [] where !targets.contains(target) { targets.append(target) }
+            }
+            return targets
+        }
         self.targetsByCorrelation = byCorrelation
         self.windows = [CorrelationWindowState](repeating: CorrelationWindowState(), count: plans.count)
     }
@@ -155,16 +165,30 @@ public struct CorrelationEngine: Sendable {
     ///   - matchedRules: The metadata of every detection rule the event matched (rules no correlation uses are
     ///     ignored).
     public mutating func process(_ event: DetectionEvent, matchedRules: [RuleMetadata]) -> [CorrelationFinding] {
-        let reference = EventReference(index: event.seq ?? eventsProcessed, id: event.id)
-        eventsProcessed += 1
-        let time = event.time.millisecondsSinceEpoch
-        maximumTime = max(maximumTime ?? time, time)
         var targets: [Target] = []
         for rule in matchedRules {
             for name in [rule.id, rule.name].compactMap({ $0 }) {
                 for target in targetsByRule[name] ?? [] where !targets.contains(target) { targets.append(target) }
             }
         }
+        return process(event, targets: targets)
+    }
+
+    /// Processes one event and the detection rules it matched, given by their positions in the `rules` the engine
+    /// was created with; the same as ``process(_:matchedRules:)`` without looking rules up by name.
+    mutating func process(_ event: DetectionEvent, matchedRuleIndices: [Int]) -> [CorrelationFinding] {
+        var targets: [Target] = []
+        for index in matchedRuleIndices {
+            for target in targetsByRuleIndex[index] where !targets.contains(target) { targets.append(target) }
+        }
+        return process(event, targets: targets)
+    }
+
+    private mutating func process(_ event: DetectionEvent, targets: [Target]) -> [CorrelationFinding] {
+        let reference = EventReference(index: event.seq ?? eventsProcessed, id: event.id)
+        eventsProcessed += 1
+        let time = event.time.millisecondsSinceEpoch
+        maximumTime = max(maximumTime ?? time, time)
         var findings: [CorrelationFinding] = []
         for target in targets.sorted(by: { ($0.plan, $0.slot) < ($1.plan, $1.slot) }) {
             let plan = plans[target.plan]
@@ -252,7 +276,8 @@ public struct CorrelationEngine: Sendable {
             number: number,
             evidence: evidence
         )
-        var window = windows[planIndex].groups[key] ?? GroupWindow(group: group)
+        // Taken out of the dictionary so that inserting into its occurrences does not copy them.
+        var window = windows[planIndex].groups.removeValue(forKey: key) ?? GroupWindow(group: group)
         var insertAt = window.occurrences.endIndex
         while insertAt > 0 && window.occurrences[insertAt - 1].time > time { insertAt -= 1 }
         window.occurrences.insert(occurrence, at: insertAt)
@@ -309,8 +334,22 @@ public struct CorrelationEngine: Sendable {
             let span = plan.rule.timespanMilliseconds
             var produced: [CorrelationFinding] = []
             var nextDeadline: Int64?
-            for key in windows[planIndex].groups.keys.sorted() {
-                guard var window = windows[planIndex].groups[key] else { continue }
+            // Only groups whose oldest window has closed change; visiting them in key order keeps findings in order.
+            var closing: [String] = []
+            for (key, window) in windows[planIndex].groups {
+                guard let first = window.occurrences.first else {
+                    closing.append(key)  // an empty group is dropped
+                    continue
+                }
+                let deadline = first.time.addingSaturated(span)
+                if deadline < limit {
+                    closing.append(key)
+                } else {
+                    nextDeadline = min(nextDeadline ?? deadline, deadline)
+                }
+            }
+            for key in closing.sorted() {
+                guard var window = windows[planIndex].groups.removeValue(forKey: key) else { continue }
                 while let first = window.occurrences.first, first.time.addingSaturated(span) < limit {
                     let close = first.time.addingSaturated(span)
                     let end = window.occurrences.firstIndex { $0.time > close } ?? window.occurrences.endIndex
@@ -324,8 +363,6 @@ public struct CorrelationEngine: Sendable {
                     let deadline = first.time.addingSaturated(span)
                     nextDeadline = min(nextDeadline ?? deadline, deadline)
                     windows[planIndex].groups[key] = window
-                } else {
-                    windows[planIndex].groups[key] = nil
                 }
             }
             windows[planIndex].nextDeadline = nextDeadline
@@ -401,10 +438,15 @@ public struct CorrelationEngine: Sendable {
         let mark = watermark
         for planIndex in plans.indices where plans[planIndex].firesEagerly {
             let horizon = mark.subtractingSaturated(plans[planIndex].rule.timespanMilliseconds)
-            for key in Array(windows[planIndex].groups.keys) {
-                guard var window = windows[planIndex].groups[key] else { continue }
+            var expired: [String] = []
+            for (key, window) in windows[planIndex].groups
+            where window.occurrences.first.map({ $0.time < horizon }) ?? true {
+                expired.append(key)
+            }
+            for key in expired {
+                guard var window = windows[planIndex].groups.removeValue(forKey: key) else { continue }
                 window.occurrences.removeAll { $0.time < horizon }
-                windows[planIndex].groups[key] = window.occurrences.isEmpty ? nil : window
+                if !window.occurrences.isEmpty { windows[planIndex].groups[key] = window }
             }
         }
     }

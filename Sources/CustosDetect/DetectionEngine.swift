@@ -16,6 +16,8 @@ public struct DetectionEngine: Sendable {
     public let ruleSet: RuleSet
     private var correlationEngine: CorrelationEngine
     private let reportsMatches: [Bool]
+    /// Each detection rule's explanation, prepared once.
+    private let explanations: [MatchExplanation]
 
     /// Creates an engine over a rule set.
     public init(ruleSet: RuleSet, configuration: CorrelationEngine.Configuration = .init()) throws(RuleError) {
@@ -32,6 +34,7 @@ public struct DetectionEngine: Sendable {
                 if correlation.generate { generated.insert(reference) } else { silenced.insert(reference) }
             }
         }
+        explanations = ruleSet.rules.map(MatchExplanation.init)
         reportsMatches = ruleSet.rules.map { rule in
             let names = [rule.metadata.id, rule.metadata.name].compactMap { $0 }
             return names.contains(where: generated.contains) || !names.contains(where: silenced.contains)
@@ -40,7 +43,8 @@ public struct DetectionEngine: Sendable {
 
     /// Processes one event; returns the findings it produces (its own matches, then completed correlations).
     public mutating func process(_ event: DetectionEvent) -> [Finding] {
-        let matched = ruleSet.matchingRules(event)
+        var values = ruleSet.fieldValues(of: event)
+        let matched = ruleSet.matchingRules(&values)
         var findings: [Finding] = []
         let reference = EventReference(index: event.seq ?? correlationEngine.processedEventCount, id: event.id)
         for index in matched where reportsMatches[index] {
@@ -57,14 +61,12 @@ public struct DetectionEngine: Sendable {
                     windowEndMilliseconds: event.time.millisecondsSinceEpoch,
                     value: 1,
                     evidence: [reference],
-                    explanation: FindingExplanation.match(rule, event: event)
+                    explanation: explanations[index].text(for: event)
                 )
             )
         }
-        let correlated = correlationEngine.process(
-            event,
-            matchedRules: matched.map { ruleSet.matchers[$0].rule.metadata }
-        )
+        // The correlation engine was created over `ruleSet.rules`, so rule indices are its indices too.
+        let correlated = correlationEngine.process(event, matchedRuleIndices: matched)
         findings += correlated.map(finding)
         return findings
     }

@@ -1,5 +1,6 @@
 /// Writes the plain-language explanation of a finding, from the rule's `explanation` template when it has one,
-/// else from the correlation type: "48 events of 'Bulk export' for actor.id officer-4411 in 20 minutes".
+/// else from the correlation type: "48 events of 'Bulk export' for actor.id officer-4411 in 20 minutes". (Single-event
+/// matches are explained by ``MatchExplanation``, prepared once per rule.)
 enum FindingExplanation {
     /// The explanation of a correlation finding.
     static func correlation(_ finding: CorrelationFinding, rule: CorrelationRule) -> String {
@@ -39,23 +40,6 @@ enum FindingExplanation {
             body = "\(number(finding.value)) of \(rule.rules.count) related rules matched in order"
         }
         return "\(rule.metadata.title): \(body)\(who) \(span)"
-    }
-
-    /// The explanation of a single-event match. A placeholder naming a field the event does not have (the resource
-    /// of a login) is left out rather than shown as `{resource.id}`.
-    static func match(_ rule: SigmaRule, event: DetectionEvent) -> String {
-        if let template = rule.metadata.explanation {
-            let filled = fill(
-                template,
-                ["title": rule.metadata.title, "value": "1", "count": "1", "duration": "0 seconds"]
-            ) { name in
-                CorrelationEngine.text(event.value(at: FieldPath(name))) ?? (isFieldPath(name) ? "" : nil)
-            }
-            return filled.split(separator: " ", omittingEmptySubsequences: true).joined(separator: " ")
-        }
-        let actor = CorrelationEngine.text(event.value(at: FieldPath("actor.id"))) ?? "unknown actor"
-        let action = CorrelationEngine.text(event.value(at: FieldPath("action"))) ?? "access"
-        return "\(rule.metadata.title): \(actor) \(action)"
     }
 
     /// Whether a placeholder name has the shape of an event field path (`resource.id`, `rows`).

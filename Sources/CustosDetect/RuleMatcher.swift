@@ -20,6 +20,13 @@ public struct RuleMatcher: Sendable {
     /// Compiles a rule; fails (naming the rule's file and line) only for a rule not produced by ``SigmaParser``
     /// that refers to a missing selection or holds an invalid value.
     public init(rule: SigmaRule) throws(RuleError) {
+        var slots = FieldSlots()
+        try self.init(rule: rule, slots: &slots)
+    }
+
+    /// Compiles a rule whose field paths are numbered in a table shared with other rules (a ``RuleSet``'s), so that
+    /// one ``EventFieldValues`` serves them all.
+    init(rule: SigmaRule, slots: inout FieldSlots) throws(RuleError) {
         self.rule = rule
         var compiled: [CompiledSelection] = []
         for selection in rule.selections {
@@ -27,7 +34,7 @@ public struct RuleMatcher: Sendable {
             for alternative in selection.alternatives {
                 var tests: [CompiledFieldTest] = []
                 for condition in alternative {
-                    tests.append(try CompiledFieldTest(condition))
+                    tests.append(try CompiledFieldTest(condition, slots: &slots))
                 }
                 alternatives.append(tests)
             }
@@ -38,12 +45,17 @@ public struct RuleMatcher: Sendable {
         for expression in rule.conditions {
             roots.append(try CompiledCondition(expression, names: names, location: rule.conditionLocation))
         }
-        self.program = CompiledRule(selections: compiled, condition: roots.count == 1 ? roots[0] : .or(roots))
+        self.program = CompiledRule(
+            selections: compiled,
+            condition: roots.count == 1 ? roots[0] : .or(roots),
+            paths: slots.paths
+        )
     }
 
     /// Whether the event matches the rule.
     public func matches(_ event: DetectionEvent) -> Bool {
-        program.matches(event)
+        var values = EventFieldValues(event, paths: program.paths)
+        return program.matches(&values)
     }
 }
 
@@ -51,14 +63,17 @@ public struct RuleMatcher: Sendable {
 final class CompiledRule: Sendable {
     let selections: [CompiledSelection]
     let condition: CompiledCondition
+    /// The field paths by slot, covering every slot the rule's tests read.
+    let paths: [FieldPath]
 
-    init(selections: [CompiledSelection], condition: CompiledCondition) {
+    init(selections: [CompiledSelection], condition: CompiledCondition, paths: [FieldPath]) {
         self.selections = selections
         self.condition = condition
+        self.paths = paths
     }
 
-    func matches(_ event: DetectionEvent) -> Bool {
-        condition.evaluate(selections, event)
+    func matches(_ values: inout EventFieldValues) -> Bool {
+        condition.evaluate(selections, &values)
     }
 }
 
@@ -66,20 +81,31 @@ final class CompiledRule: Sendable {
 struct CompiledSelection: Sendable {
     let alternatives: [[CompiledFieldTest]]
 
-    func matches(_ event: DetectionEvent) -> Bool {
-        for alternative in alternatives where alternative.allSatisfy({ $0.matches(event) }) { return true }
+    func matches(_ values: inout EventFieldValues) -> Bool {
+        // Index loops: elements are used in place, not copied out (a copy retains every reference inside).
+        for a in alternatives.indices {
+            var holds = true
+            for t in alternatives[a].indices where !alternatives[a][t].matches(&values) {
+                holds = false
+                break
+            }
+            if holds { return true }
+        }
         return false
     }
 }
 
-/// A field condition compiled: the path and the value tests, combined with OR (or AND for `all`).
-struct CompiledFieldTest: Sendable {
+/// A field condition compiled: the path and the value tests, combined with OR (or AND for `all`). A class, so that
+/// handing one around costs one retain.
+final class CompiledFieldTest: Sendable {
     let path: FieldPath
+    /// The path's number in the shared ``FieldSlots``.
+    let slot: Int
     let tests: [ValueTest]
     let requireAll: Bool
     let negated: Bool
 
-    init(_ condition: FieldCondition) throws(RuleError) {
+    init(_ condition: FieldCondition, slots: inout FieldSlots) throws(RuleError) {
         if let problem = ModifierValidation.problem(in: condition) {
             throw condition.location.error("'\(condition.field)': \(problem)")
         }
@@ -92,22 +118,23 @@ struct CompiledFieldTest: Sendable {
             tests.append(test)
         }
         self.path = FieldPath(condition.field)
+        self.slot = slots.slot(for: path)
         self.tests = tests
         self.requireAll = modifiers.contains(.all)
         self.negated = modifiers.contains(.neq)
     }
 
-    func matches(_ event: DetectionEvent) -> Bool {
-        negated != matchesValues(event)
+    func matches(_ values: inout EventFieldValues) -> Bool {
+        negated != matchesValues(&values)
     }
 
-    private func matchesValues(_ event: DetectionEvent) -> Bool {
-        let value = event.value(at: path)
+    private func matchesValues(_ values: inout EventFieldValues) -> Bool {
+        let value = values.value(slot)
         if requireAll {
-            for test in tests where !test.matches(value, in: event) { return false }
+            for i in tests.indices where !tests[i].matches(value, in: values.event) { return false }
             return true
         }
-        for test in tests where test.matches(value, in: event) { return true }
+        for i in tests.indices where tests[i].matches(value, in: values.event) { return true }
         return false
     }
 }
@@ -152,17 +179,17 @@ indirect enum CompiledCondition: Sendable {
         }
     }
 
-    func evaluate(_ selections: [CompiledSelection], _ event: DetectionEvent) -> Bool {
+    func evaluate(_ selections: [CompiledSelection], _ values: inout EventFieldValues) -> Bool {
         switch self {
         case .selection(let index):
-            return selections[index].matches(event)
+            return selections[index].matches(&values)
         case .not(let operand):
-            return !operand.evaluate(selections, event)
+            return !operand.evaluate(selections, &values)
         case .and(let operands):
-            for operand in operands where !operand.evaluate(selections, event) { return false }
+            for i in operands.indices where !operands[i].evaluate(selections, &values) { return false }
             return true
         case .or(let operands):
-            for operand in operands where operand.evaluate(selections, event) { return true }
+            for i in operands.indices where operands[i].evaluate(selections, &values) { return true }
             return false
         }
     }

@@ -13,10 +13,15 @@ import CustosCore
 /// Comparison is by lowercased text (the matcher's case-insensitive equality implies it, and `cased` equality does
 /// too). An event value that is not a string (or a list of strings) passes every rule indexed on that field, since
 /// the matcher compares numbers and booleans by their text.
+///
+/// A second stage (``RequiredConditions``) then drops the candidates that fail a required condition of any other
+/// kind (a numeric threshold, a `contains`, a boolean enrichment flag), each such condition evaluated once per event.
+/// Field values are read through the event's ``EventFieldValues``, so the rules evaluated afterwards reuse them.
 struct RulePrefilter: Sendable {
     /// One indexed field: the rules that constrain it, by the value that lets them through.
     private struct Index: Sendable {
-        let path: FieldPath
+        /// The field's number in the rule set's ``FieldSlots``.
+        let slot: Int
         /// Rules that do not constrain this field (they pass whatever the value).
         var unconstrained: [UInt64]
         /// Lowercased value → the rules constraining this field to a set containing it.
@@ -31,9 +36,17 @@ struct RulePrefilter: Sendable {
     private let words: Int
     private let ruleCount: Int
     private let indexes: [Index]
+    /// The second stage: required conditions other than plain equalities.
+    private let required: RequiredConditions
 
     /// Builds the prefilter of compiled rules (parallel to the rule set's matchers).
     init(_ matchers: [RuleMatcher]) {
+        var slots = FieldSlots()
+        self.init(matchers, slots: &slots)
+    }
+
+    /// Builds the prefilter, numbering the fields it reads in the rule set's table.
+    init(_ matchers: [RuleMatcher], slots: inout FieldSlots) {
         ruleCount = matchers.count
         words = (matchers.count + 63) / 64
         var constraints: [[String: Set<String>]] = []
@@ -45,8 +58,9 @@ struct RulePrefilter: Sendable {
             for field in found.keys where !fields.contains(field) { fields.append(field) }
         }
         let allRules = Self.mask(count: matchers.count, words: (matchers.count + 63) / 64)
-        indexes = fields.sorted().map { field in
-            var index = Index(path: FieldPath(field), unconstrained: allRules, byValue: [:])
+        var indexes: [Index] = []
+        for field in fields.sorted() {
+            var index = Index(slot: slots.slot(for: FieldPath(field)), unconstrained: allRules, byValue: [:])
             for (rule, found) in constraints.enumerated() {
                 guard let values = found[field] else { continue }
                 Self.clear(rule, in: &index.unconstrained)
@@ -56,26 +70,29 @@ struct RulePrefilter: Sendable {
                     index.byValue[value] = bits
                 }
             }
-            return index
+            indexes.append(index)
         }
+        self.indexes = indexes
+        required = RequiredConditions(matchers, slots: &slots) { Self.literalValues($0) != nil }
     }
 
     /// Calls `body` with the index of every rule the event may match, in ascending order.
-    func forEachCandidate(_ event: DetectionEvent, _ body: (Int) -> Void) {
-        if indexes.isEmpty {
-            for rule in 0..<ruleCount { body(rule) }
+    func forEachCandidate(_ values: inout EventFieldValues, _ body: (Int, inout EventFieldValues) -> Void) {
+        if indexes.isEmpty && required.isEmpty {
+            for rule in 0..<ruleCount { body(rule, &values) }
             return
         }
         withUnsafeTemporaryAllocation(of: UInt64.self, capacity: max(1, words)) { candidates in
             for word in 0..<words { candidates[word] = ~0 }
             for index in indexes {
-                narrow(candidates, by: index, value: event.value(at: index.path))
+                narrow(candidates, by: index, value: values.value(index.slot))
             }
+            required.narrow(candidates, &values)
             for word in 0..<words {
                 var bits = candidates[word]
                 while bits != 0 {
                     let rule = word * 64 + bits.trailingZeroBitCount
-                    if rule < ruleCount { body(rule) }
+                    if rule < ruleCount { body(rule, &values) }
                     bits &= bits - 1
                 }
             }

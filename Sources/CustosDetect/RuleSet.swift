@@ -18,6 +18,8 @@ public struct RuleSet: Sendable {
     private var programs: [CompiledRule] = []
     /// Which rules an event can match at all, from their literal equalities.
     private var prefilter = RulePrefilter([])
+    /// The field paths the compiled rules and the prefilter read, numbered.
+    private var slots = FieldSlots()
 
     /// The detection rules that loaded.
     public var rules: [SigmaRule] { matchers.map(\.rule) }
@@ -49,7 +51,7 @@ public struct RuleSet: Sendable {
                 switch document {
                 case .rule(let rule):
                     do {
-                        matchers.append(try RuleMatcher(rule: rule))
+                        matchers.append(try RuleMatcher(rule: rule, slots: &slots))
                     } catch {
                         errors.append(error)
                         continue
@@ -76,14 +78,25 @@ public struct RuleSet: Sendable {
         }
         correlations = candidates
         programs = matchers.map(\.program)
-        prefilter = RulePrefilter(matchers)
+        prefilter = RulePrefilter(matchers, slots: &slots)
     }
 
     /// The indices (into ``matchers``) of the rules an event matches.
     public func matchingRules(_ event: DetectionEvent) -> [Int] {
+        var values = fieldValues(of: event)
+        return matchingRules(&values)
+    }
+
+    /// An event's values at the paths the rules read, for ``matchingRules(_:)-(inout)``.
+    func fieldValues(of event: DetectionEvent) -> EventFieldValues {
+        EventFieldValues(event, paths: slots.paths)
+    }
+
+    /// The indices (into ``matchers``) of the rules an event matches, each field of it read once.
+    func matchingRules(_ values: inout EventFieldValues) -> [Int] {
         var matched: [Int] = []
-        prefilter.forEachCandidate(event) { index in
-            if programs[index].matches(event) { matched.append(index) }
+        prefilter.forEachCandidate(&values) { index, values in
+            if programs[index].matches(&values) { matched.append(index) }
         }
         return matched
     }

@@ -19,13 +19,15 @@ extension SQLiteStore: AlertStore {
             for finding in step.findings {
                 if let change = try Self.insert(finding, now: step.now, db: db) { changes.append(change) }
             }
-            try db.execute(
-                sql: """
-                    INSERT INTO detection_state(id, covered_seq, state) VALUES (0, ?, ?)
-                    ON CONFLICT(id) DO UPDATE SET covered_seq = excluded.covered_seq, state = excluded.state
-                    """,
-                arguments: [step.checkpoint.coveredSeq, Data(step.checkpoint.state)]
-            )
+            if let checkpoint = step.checkpoint {
+                try db.execute(
+                    sql: """
+                        INSERT INTO detection_state(id, covered_seq, state) VALUES (0, ?, ?)
+                        ON CONFLICT(id) DO UPDATE SET covered_seq = excluded.covered_seq, state = excluded.state
+                        """,
+                    arguments: [checkpoint.coveredSeq, Data(checkpoint.state)]
+                )
+            }
             return changes
         }
     }

@@ -25,6 +25,11 @@ public actor DetectionService {
         public var pollMilliseconds = 1000
         /// How often the rules directory is checked for changes.
         public var reloadMilliseconds = 2000
+        /// The most events processed between two saves of the sources' state while working through a backlog; the
+        /// state is also saved whenever the service has caught up. Findings are committed with every step
+        /// regardless; after a crash the events since the saved state are replayed and their findings, already
+        /// stored, are not stored again (so this bounds the replay, not safety).
+        public var checkpointEvents = 10_000
 
         /// A configuration over a rules directory.
         public init(rulesDirectory: String) {
@@ -51,6 +56,10 @@ public actor DetectionService {
     private var lastReload = ContinuousClock.now
     private var covered: Int64 = -1
     private var resumed = false
+    /// Events processed since the sources' state was last saved.
+    private var unsavedEvents = 0
+    /// Whether this service has saved the sources' state yet.
+    private var hasSaved = false
     /// The errors of the latest rejected (or, at start, partly loaded) rules directory, as file:line:column: message.
     public private(set) var ruleErrors: [String] = []
 
@@ -139,7 +148,10 @@ public actor DetectionService {
                     order: .ascending
                 )
             )
-            if page.events.isEmpty { return processed }
+            if page.events.isEmpty {
+                if unsavedEvents > 0 { try await saveState() }
+                return processed
+            }
             do {
                 try await step(page.events)
             } catch {
@@ -197,7 +209,25 @@ public actor DetectionService {
             if let state = states[sources[index].name] { try sources[index].source.restore(data: Array(state)) }
         }
         covered = checkpoint.coveredSeq
+        unsavedEvents = 0
         resumed = true
+    }
+
+    /// The sources' states with the `seq` they cover.
+    private func checkpoint(coveredSeq: Int64) throws -> DetectionCheckpoint {
+        var states: [String: Data] = [:]
+        for source in sources { states[source.name] = Data(try source.source.snapshotData()) }
+        return DetectionCheckpoint(coveredSeq: coveredSeq, state: Array(try JSONEncoder().encode(states)))
+    }
+
+    /// Saves the sources' states (a step with no findings).
+    private func saveState() async throws {
+        let changes = try await store.commitDetectionStep(
+            DetectionStep(findings: [], checkpoint: try checkpoint(coveredSeq: covered), now: clock())
+        )
+        unsavedEvents = 0
+        hasSaved = true
+        for change in changes { await onAlertChange(change) }
     }
 
     private func step(_ events: [StoredEvent]) async throws {
@@ -256,17 +286,19 @@ public actor DetectionService {
                 )
             )
         }
-        var states: [String: Data] = [:]
-        for source in sources { states[source.name] = Data(try source.source.snapshotData()) }
         let last = events[events.count - 1].seq
+        // The first step of this service saves, so that a failed step always resumes from a state of this run.
+        let saves = !hasSaved || unsavedEvents + events.count >= configuration.checkpointEvents
         let changes = try await store.commitDetectionStep(
-            DetectionStep(
-                findings: findings,
-                checkpoint: DetectionCheckpoint(coveredSeq: last, state: Array(try JSONEncoder().encode(states))),
-                now: clock()
-            )
+            DetectionStep(findings: findings, checkpoint: saves ? try checkpoint(coveredSeq: last) : nil, now: clock())
         )
         covered = last
+        if saves {
+            unsavedEvents = 0
+            hasSaved = true
+        } else {
+            unsavedEvents += events.count
+        }
         for change in changes { await onAlertChange(change) }
     }
 

@@ -3,14 +3,16 @@ public import CustosCore
 /// Where the live detection service keeps its work: the engine state with the `seq` it covers, findings, per-user
 /// alerts with their triage history, and suppressions (docs/alerts.md).
 ///
-/// ``commitDetectionStep(_:)`` writes one processed step — its findings, the alert changes they cause and the new
-/// engine state — in ONE transaction, so a crash never loses or repeats a finding.
+/// ``commitDetectionStep(_:)`` writes one processed step — its findings, the alert changes they cause and, when the
+/// step carries one, the new engine state — in ONE transaction; a finding already stored (same `producedAt` and
+/// `ordinal`, as when events after the saved state are replayed) is not stored again, so a crash never loses or
+/// repeats a finding.
 public protocol AlertStore: Sendable {
     /// The saved engine state, or nil before the first step.
     func detectionCheckpoint() async throws -> DetectionCheckpoint?
 
     /// Stores a step's findings, joins each unsuppressed one to its actor's open alert (opening one when there is
-    /// none), and saves the new state — atomically. Returns the alert changes, in order.
+    /// none), and saves the new state if the step has one — atomically. Returns the alert changes, in order.
     func commitDetectionStep(_ step: DetectionStep) async throws -> [AlertChange]
 
     /// Alerts matching a filter, newest first, one page at a time.

@@ -4,13 +4,15 @@ public import CustosCore
 public struct DetectionStep: Sendable {
     /// The findings, in the order they were produced.
     public var findings: [NewFinding]
-    /// The state after the step (its `coveredSeq` is the last event processed).
-    public var checkpoint: DetectionCheckpoint
+    /// The state after the step (its `coveredSeq` is the last event processed), or nil when this step leaves the
+    /// saved state as it is (the service saves it every so many events; a restart replays the events after it, and
+    /// their findings, already stored under the same `producedAt` and `ordinal`, are not stored again).
+    public var checkpoint: DetectionCheckpoint?
     /// The time of processing: suppressions active at this time apply.
     public var now: Timestamp
 
     /// Creates a step.
-    public init(findings: [NewFinding], checkpoint: DetectionCheckpoint, now: Timestamp) {
+    public init(findings: [NewFinding], checkpoint: DetectionCheckpoint?, now: Timestamp) {
         self.findings = findings
         self.checkpoint = checkpoint
         self.now = now

@@ -106,6 +106,72 @@ struct RulePrefilterTests {
         #expect(!names.contains("negated"))
     }
 
+    /// Rules whose required conditions are not plain equalities (thresholds, `exists`, booleans, `contains`), under
+    /// `or`, `not`, alternatives and `all of`: the second stage must drop only rules that cannot match.
+    static let requiredConditions: [String: String] = Dictionary(uniqueKeysWithValues: [
+        rule("threshold", "    selection:\n        rows|gt: 100\n    condition: selection"),
+        rule("threshold_negated", "    selection:\n        rows|gt: 100\n    condition: not selection"),
+        rule(
+            "threshold_either",
+            "    a:\n        rows|gt: 100\n    b:\n        rows|gt: 100\n        action: view\n    condition: a or b"
+        ),
+        rule(
+            "threshold_or_flag",
+            "    a:\n        rows|gt: 100\n    b:\n        enrichment.flag: true\n    condition: a or b"
+        ),
+        rule(
+            "threshold_alternatives",
+            "    selection:\n        - rows|gt: 100\n          action: view\n        - rows|gt: 100\n"
+                + "          outcome: denied\n    condition: selection"
+        ),
+        rule(
+            "threshold_unless_flag",
+            "    a:\n        rows|gte: 150\n    f:\n        enrichment.flag: true\n    condition: a and not f"
+        ),
+        rule("no_case", "    selection:\n        purpose.case|exists: false\n    condition: selection"),
+        rule(
+            "flag_and_query",
+            "    a:\n        enrichment.flag: true\n    b:\n        query|contains: LIKE\n    condition: all of them"
+        ),
+        rule(
+            "either_flag",
+            "    s1:\n        enrichment.flag: true\n    s2:\n        rows|lt: 60\n    condition: 1 of s*"
+        ),
+    ])
+
+    @Test func requiredConditionsGiveExactlyTheUnfilteredResult() throws {
+        let set = RuleSet(files: Self.requiredConditions)
+        #expect(set.errors.isEmpty, "\(set.errors)")
+        let rows: [JSONValue?] = [nil, .integer(50), .integer(150), .string("150"), .double(1000.5), .null]
+        let flags: [JSONValue?] = [nil, .bool(true), .bool(false), .string("true"), .integer(1)]
+        var checked = 0
+        var matched = 0
+        for row in rows {
+            for flag in flags {
+                for action in ["view", "export"] {
+                    for query in [nil, "name like 'A%'"] {
+                        var fields = JSONObject([("action", .string(action)), ("outcome", .string("denied"))])
+                        if let row { fields["rows"] = row }
+                        if let query { fields["query"] = .string(query) }
+                        var enrichment = JSONObject()
+                        if let flag { enrichment["flag"] = flag }
+                        let event = DetectionEvent(
+                            fields: fields,
+                            time: Timestamp(millisecondsSinceEpoch: 0),
+                            enrichment: enrichment
+                        )
+                        let expected = Self.everyRule(set, event)
+                        #expect(set.matchingRules(event) == expected, "\(fields) \(enrichment)")
+                        matched += expected.count
+                        checked += 1
+                    }
+                }
+            }
+        }
+        #expect(checked == rows.count * flags.count * 4)
+        #expect(matched > checked)
+    }
+
     @Test func generatedRulesAndPackGiveExactlyTheUnfilteredResult() throws {
         let files = BenchmarkRuleGenerator(seed: 3).files(count: 200).merging(try RulePackTests.packFiles()) { a, _ in a
         }

@@ -63,6 +63,33 @@ struct DetectionServiceTests {
         #expect(try await store.detectionCheckpoint()?.coveredSeq == 59)
     }
 
+    /// The state is not saved with every step: a restart from a saved state older than the stored findings replays
+    /// events whose findings are already stored, and stores none of them twice.
+    @Test func replayFromAnOlderSavedStateRepeatsNoFinding() async throws {
+        let rules = try DetectionFixtures.rulesDirectory()
+        let events = DetectionFixtures.events(60)
+        let store = try SQLiteStore(directory: try TemporaryDirectory().path)
+        try await Self.append(store, events[...])
+        #expect(try await Self.service(store, rules: rules).processAvailable() == 60)
+        let expected = try await Self.keys(store)
+        #expect(expected.count > 20)
+
+        // The state after event 22 only, as if the service had crashed before saving again.
+        let early = try SQLiteStore(directory: try TemporaryDirectory().path)
+        try await Self.append(early, events[0..<23])
+        try await Self.service(early, rules: rules).processAvailable()
+        let older = try #require(try await early.detectionCheckpoint())
+        #expect(older.coveredSeq == 22)
+        _ = try await store.commitDetectionStep(
+            DetectionStep(findings: [], checkpoint: older, now: EventFixtures.baseTime)
+        )
+
+        let restarted = Self.service(store, rules: rules, batch: 5)
+        #expect(try await restarted.processAvailable() == 37)
+        #expect(try await Self.keys(store) == expected)
+        #expect(try await store.detectionCheckpoint()?.coveredSeq == 59)
+    }
+
     @Test func findingsOfOneUserGatherInOneAlert() async throws {
         let rules = try DetectionFixtures.rulesDirectory()
         let store = try SQLiteStore(directory: try TemporaryDirectory().path)
