@@ -27,11 +27,13 @@ extension CustosAPI {
                 events.append(stored.jsonValue)
                 continue
             }
-            guard case .object(var o) = stored.jsonValue, case .object(let body) = stored.event.jsonValue,
-                let record = records[stored.seq]
-            else {
+            // The event's JSON is built once: its members are the claims, and with seq and received the output.
+            guard case .object(let body) = stored.event.jsonValue, let record = records[stored.seq] else {
                 throw StoreError(.corrupt, "event \(stored.seq) has no ledger record")
             }
+            var o = body
+            o["seq"] = .integer(stored.seq)
+            o["received"] = .string(stored.received.rfc3339)
             let claims = try EventClaims.claims(of: body, salts: record.salts)
             let commitment = ClaimCommitment(claims: claims).commitment
             let entry = LedgerEntry(
@@ -69,8 +71,11 @@ extension CustosAPI {
             o["ledger"] = .object(ledger)
             events.append(.object(o))
         }
-        guard case .object(var doc) = ResultEncoding.json(page) else { return ResultEncoding.json(page) }
+        // The page's shape (ResultEncoding.json), without encoding its events a second time.
+        var doc = JSONObject()
         doc["events"] = .array(events)
+        doc["next_cursor"] = page.nextCursor.map { .string($0.description) } ?? .null
+        if let total = page.total { doc["total"] = .integer(total) }
         doc["checkpoint"] = Self.json(latest, origin: publisher.origin)
         return .object(doc)
     }

@@ -6,9 +6,9 @@ import Logging
 
 extension CustosAPI {
     /// The alert page's second chart: the user's baseline measure per local day (the one the alert's baseline
-    /// finding names, else rows exported) against their own median and their peer group's median and quartile band,
-    /// from the baseline detector's saved state (the detection checkpoint). Nil when the baselines are off or hold
-    /// no completed day of the user.
+    /// finding names, else distinct people accessed) against their own median and their peer group's median and
+    /// quartile band, from the baseline detector's saved state (the detection checkpoint). Nil when the baselines
+    /// are off or hold no completed day of the user.
     func peerComparisonChart(
         _ console: Console,
         _ alert: Alert,
@@ -24,7 +24,7 @@ extension CustosAPI {
             console.configuration.rulesDirectory.flatMap {
                 DetectionWiring.loadBaselines(rulesDirectory: $0, logger: Logger(label: "custos.console"))
             } ?? BaselineConfiguration()
-        let measure = BaselineMeasure.allCases.first { rules.contains($0.ruleID) } ?? .dailyRows
+        let measure = BaselineMeasure.allCases.first { rules.contains($0.ruleID) } ?? .dailySubjects
         let current = entities.current
         let directory =
             current.documents.isEmpty ? BaselineDirectory() : BaselineDirectory(entities: current.entitiesJSON)
