@@ -108,7 +108,7 @@ extension BenchCommand {
         func ruleFiles() throws -> [String: String] {
             var files = BenchmarkRuleGenerator(seed: ruleSeed).files(count: extraRules)
             let names = try FileManager.default.contentsOfDirectory(atPath: rules)
-            for name in names where name.hasSuffix(".yml") || name.hasSuffix(".yaml") {
+            for name in names where RuleDirectoryFiles.isSigmaFile(name) {
                 files[name] = try String(contentsOfFile: rules + "/" + name, encoding: .utf8)
             }
             return files
