@@ -82,6 +82,9 @@ public final class SQLiteStore: Sendable {
         migrator.registerMigration("v3-console-accounts") { db in
             for sql in SQLiteConsoleSchema.statements { try db.execute(sql: sql) }
         }
+        migrator.registerMigration(SQLiteEventsTimeCoverSchema.migration) { db in
+            for sql in SQLiteEventsTimeCoverSchema.statements { try db.execute(sql: sql) }
+        }
         try migrator.migrate(pool)
     }
 
