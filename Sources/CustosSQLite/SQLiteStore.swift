@@ -88,6 +88,9 @@ public final class SQLiteStore: Sendable {
         migrator.registerMigration(SQLiteConsoleSessionSchema.migration) { db in
             for sql in SQLiteConsoleSessionSchema.statements { try db.execute(sql: sql) }
         }
+        migrator.registerMigration(SQLiteEventsTimeCoverSchema.migration) { db in
+            for sql in SQLiteEventsTimeCoverSchema.statements { try db.execute(sql: sql) }
+        }
         try migrator.migrate(pool)
     }
 
