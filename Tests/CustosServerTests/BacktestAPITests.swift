@@ -96,7 +96,8 @@ struct BacktestAPITests {
 
     static func minutes(_ m: Int64) -> Timestamp {
         Timestamp(
-            millisecondsSinceEpoch: EventFixtures.baseTime.millisecondsSinceEpoch - historyShiftMilliseconds + m * 60_000
+            millisecondsSinceEpoch: EventFixtures.baseTime.millisecondsSinceEpoch - historyShiftMilliseconds + m
+                * 60_000
         )
     }
 
