@@ -49,6 +49,55 @@ public struct TileSubtrees: Sendable {
         self.nodes = nodes
     }
 
+    /// The node hashes above a full tile's 256 hashes, level by level (128 + 64 + … + 1 = 255 hashes, 8,160
+    /// bytes): what ``init(level:index:fullTile:interior:)`` takes back without hashing; nil for a partial tile.
+    public var interiorBytes: [UInt8]? {
+        guard width == TileID.fullWidth else { return nil }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity((nodes.count - width) * TreeHash.byteCount)
+        for node in nodes[width...] { node.withUnsafeBytes { bytes.append(contentsOf: $0) } }
+        return bytes
+    }
+
+    /// The subtrees of a full tile from its 256 hashes and its stored ``interiorBytes``, with no hashing.
+    ///
+    /// - Throws: ``LedgerError/Code/malformedTile`` unless `bytes` holds 256 hashes and `interior` 255.
+    public init(
+        level: Int,
+        index: UInt64,
+        fullTile bytes: UnsafeRawBufferPointer,
+        interior: UnsafeRawBufferPointer
+    )
+        throws
+    {
+        let width = TileID.fullWidth
+        guard bytes.count >= width * TreeHash.byteCount, interior.count == (width - 1) * TreeHash.byteCount else {
+            throw LedgerError.malformedTile("tile \(level)/\(index) needs 256 hashes and 255 interior nodes")
+        }
+        var offsets: [Int] = []
+        offsets.reserveCapacity(TileID.height + 1)
+        var total = 0
+        for k in 0...TileID.height {
+            offsets.append(total)
+            total += width >> k
+        }
+        var nodes: [TreeHash] = []
+        nodes.reserveCapacity(total)
+        for i in 0..<width {
+            nodes.append(TreeHash(unsafeDigestBytes: UnsafeRawBufferPointer(rebasing: bytes[i * 32..<(i + 1) * 32])))
+        }
+        for i in 0..<(width - 1) {
+            nodes.append(
+                TreeHash(unsafeDigestBytes: UnsafeRawBufferPointer(rebasing: interior[i * 32..<(i + 1) * 32]))
+            )
+        }
+        self.level = level
+        self.index = index
+        self.width = width
+        self.offsets = offsets
+        self.nodes = nodes
+    }
+
     /// Computes the subtrees of `tile`.
     public init(_ tile: HashTile) {
         let bytes = tile.bytes

@@ -45,6 +45,7 @@ extension SQLiteStore {
             db,
             "INSERT OR REPLACE INTO tiles(level, idx, width, data) VALUES (?, ?, ?, ?)"
         )
+        let writeInterior = try RawStatement(db, "INSERT OR REPLACE INTO tile_interiors(idx, data) VALUES (?, ?)")
         for (level, bytes) in levelBytes.enumerated() where !bytes.isEmpty {
             try writeItems(
                 bytes,
@@ -53,7 +54,17 @@ extension SQLiteStore {
                 key: Int64(level),
                 select: selectTile,
                 write: writeTile
-            )
+            ) { tileIndex, data in
+                // A level-0 tile just completed: keep the nodes above its leaves for proofs (docs/ledger.md).
+                guard level == 0 else { return }
+                let subtrees = try data.withUnsafeBytes {
+                    try TileSubtrees(level: 0, index: tileIndex, width: TileID.fullWidth, bytes: $0)
+                }
+                guard let interior = subtrees.interiorBytes else { return }
+                writeInterior.bind(1, Int64(tileIndex))
+                writeInterior.bindBlob(2, interior)
+                try writeInterior.run()
+            }
         }
         let selectBundle = try RawStatement(db, "SELECT width, data FROM entry_bundles WHERE ? IS NULL AND idx = ?")
         let writeBundle = try RawStatement(
@@ -75,14 +86,16 @@ extension SQLiteStore {
     }
 
     /// Appends fixed-size items, numbered from `firstItem`, to the tiles (256 items each) they fall into: reads the
-    /// stored prefix of a tile that already has items, and writes each touched tile once with its new width.
+    /// stored prefix of a tile that already has items, and writes each touched tile once with its new width; calls
+    /// `completed` with the index and bytes of each tile that becomes full.
     private static func writeItems(
         _ bytes: [UInt8],
         itemSize: Int,
         firstItem: UInt64,
         key: Int64?,
         select: RawStatement,
-        write: RawStatement
+        write: RawStatement,
+        completed: (UInt64, [UInt8]) throws -> Void = { _, _ in }
     ) throws {
         let full = TileID.fullWidth
         var item = firstItem
@@ -113,6 +126,7 @@ extension SQLiteStore {
             write.bind(3, Int64(inTile + take))
             write.bindBlob(4, data)
             try write.run()
+            if inTile + take == full { try completed(tileIndex, data) }
             item += UInt64(take)
             offset += take * itemSize
         }

@@ -72,14 +72,18 @@ extension SQLiteStore {
         var sizes = pending.map(\.size).filter { $0 > 0 }[...]
         let bundles = try db.cachedStatement(sql: "SELECT idx, width, data FROM entry_bundles ORDER BY idx")
         let leafTiles = try db.cachedStatement(sql: "SELECT idx, data FROM tiles WHERE level = 0 ORDER BY idx")
+        let interiors = try db.cachedStatement(sql: "SELECT idx, data FROM tile_interiors ORDER BY idx")
         let tileRow = try RawStatement(db, "SELECT data FROM tiles WHERE level = ? AND idx = ?")
         let b = bundles.sqliteStatement
         let t = leafTiles.sqliteStatement
+        let n = interiors.sqliteStatement
         defer {
             sqlite3_reset(b)
             sqlite3_reset(t)
+            sqlite3_reset(n)
         }
         var tileStep = sqlite3_step(t)
+        var interiorStep = sqlite3_step(n)
         func readTile(level: Int, index: UInt64) throws -> [UInt8]? {
             tileRow.bind(1, Int64(level))
             tileRow.bind(2, Int64(index))
@@ -99,12 +103,22 @@ extension SQLiteStore {
             if tileStep == SQLITE_ROW, UInt64(bitPattern: sqlite3_column_int64(t, 0)) == index {
                 storedLeaves = Self.blob(t, 1)
             }
+            // The derived interior nodes of a full leaf tile, where stored (tiles completed before the
+            // v5-tile-interiors migration have none), are checked against the rebuilt nodes too.
+            while interiorStep == SQLITE_ROW, UInt64(bitPattern: sqlite3_column_int64(n, 0)) < index {
+                interiorStep = sqlite3_step(n)
+            }
+            var storedInterior: UnsafeRawBufferPointer?
+            if interiorStep == SQLITE_ROW, UInt64(bitPattern: sqlite3_column_int64(n, 0)) == index {
+                storedInterior = Self.blob(n, 1)
+            }
             do {
                 try rebuilder.append(
                     bundle: index,
                     width: Int(sqlite3_column_int64(b, 1)),
                     data: Self.blob(b, 2),
                     storedLeaves: storedLeaves,
+                    storedInterior: storedInterior,
                     readTile: readTile,
                     sizes: &sizes
                 ) { size, root in

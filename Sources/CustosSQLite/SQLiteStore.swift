@@ -91,6 +91,9 @@ public final class SQLiteStore: Sendable {
         migrator.registerMigration(SQLiteEventsTimeCoverSchema.migration) { db in
             for sql in SQLiteEventsTimeCoverSchema.statements { try db.execute(sql: sql) }
         }
+        migrator.registerMigration(SQLiteTileInteriorsSchema.migration) { db in
+            for sql in SQLiteTileInteriorsSchema.statements { try db.execute(sql: sql) }
+        }
         try migrator.migrate(pool)
     }
 

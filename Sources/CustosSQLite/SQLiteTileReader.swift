@@ -30,12 +30,24 @@ public final class SQLiteTileReader: LedgerTileReader, @unchecked Sendable {
         if connection == nil { connection = try TileConnection(path: path) }
         return try connection!.read(level: Int64(level), index: Int64(index), body)
     }
+
+    public func withFullLeafTile<T>(
+        index: UInt64,
+        _ body: (UnsafeRawBufferPointer, UnsafeRawBufferPointer) throws -> T
+    ) throws -> T? {
+        guard index <= UInt64(Int64.max) else { return nil }
+        lock.lock()
+        defer { lock.unlock() }
+        if connection == nil { connection = try TileConnection(path: path) }
+        return try connection!.readFullLeafTile(index: Int64(index), body)
+    }
 }
 
 /// The read-only connection and prepared tile query behind ``SQLiteTileReader``.
 private final class TileConnection {
     private let db: OpaquePointer
     private let select: OpaquePointer
+    private let selectFull: OpaquePointer
 
     init(path: String) throws {
         var handle: OpaquePointer?
@@ -54,11 +66,24 @@ private final class TileConnection {
             sqlite3_close_v2(handle)
             throw StoreError(.unavailable, "cannot prepare the tile query: \(message)")
         }
+        var full: OpaquePointer?
+        let fullSQL = """
+            SELECT t.data, i.data FROM tiles t JOIN tile_interiors i ON i.idx = t.idx
+            WHERE t.level = 0 AND t.idx = ? AND t.width = 256
+            """
+        guard sqlite3_prepare_v2(handle, fullSQL, -1, &full, nil) == SQLITE_OK, let full else {
+            let message = String(cString: sqlite3_errmsg(handle))
+            sqlite3_finalize(statement)
+            sqlite3_close_v2(handle)
+            throw StoreError(.unavailable, "cannot prepare the tile query: \(message)")
+        }
         self.db = handle
         self.select = statement
+        self.selectFull = full
     }
 
     deinit {
+        sqlite3_finalize(selectFull)
         sqlite3_finalize(select)
         sqlite3_close_v2(db)
     }
@@ -76,5 +101,26 @@ private final class TileConnection {
         let count = Int(sqlite3_column_bytes(select, 1))
         let bytes = sqlite3_column_blob(select, 1)
         return try body(width, UnsafeRawBufferPointer(start: bytes, count: bytes == nil ? 0 : count))
+    }
+
+    func readFullLeafTile<T>(
+        index: Int64,
+        _ body: (UnsafeRawBufferPointer, UnsafeRawBufferPointer) throws -> T
+    ) throws -> T? {
+        sqlite3_bind_int64(selectFull, 1, index)
+        defer { sqlite3_reset(selectFull) }
+        let rc = sqlite3_step(selectFull)
+        if rc == SQLITE_DONE { return nil }
+        guard rc == SQLITE_ROW else {
+            throw StoreError(.unavailable, "tile read failed: \(String(cString: sqlite3_errmsg(db)))")
+        }
+        let tile = sqlite3_column_blob(selectFull, 0)
+        let tileCount = Int(sqlite3_column_bytes(selectFull, 0))
+        let interior = sqlite3_column_blob(selectFull, 1)
+        let interiorCount = Int(sqlite3_column_bytes(selectFull, 1))
+        return try body(
+            UnsafeRawBufferPointer(start: tile, count: tile == nil ? 0 : tileCount),
+            UnsafeRawBufferPointer(start: interior, count: interior == nil ? 0 : interiorCount)
+        )
     }
 }

@@ -37,6 +37,7 @@ struct TiledTreeRebuilder {
         width: Int,
         data: UnsafeRawBufferPointer,
         storedLeaves: UnsafeRawBufferPointer?,
+        storedInterior: UnsafeRawBufferPointer? = nil,
         readTile: (Int, UInt64) throws -> [UInt8]?,
         sizes: inout ArraySlice<UInt64>,
         atSize: (UInt64, TreeHash) -> Void
@@ -107,7 +108,14 @@ struct TiledTreeRebuilder {
         guard width == TileID.fullWidth else { return }
         // A full tile: its root is the next node one tile level up; carry it as far as it completes tiles.
         var level = 0
-        var node = Self.reduce(&tiles[0].bytes)
+        var interiorMatches = true
+        var node = Self.reduce(&tiles[0].bytes, expecting: storedInterior, matches: &interiorMatches)
+        guard interiorMatches else {
+            throw Mismatch(
+                problem: "the stored interior nodes of leaf tile \(index) disagree with the rebuilt tree",
+                entry: size - 1
+            )
+        }
         tiles[0] = (index + 1, [])
         while true {
             level += 1
@@ -124,7 +132,7 @@ struct TiledTreeRebuilder {
             )
             node.withUnsafeBytes { tiles[level].bytes.append(contentsOf: $0) }
             guard tiles[level].bytes.count == TileID.fullWidth * 32 else { break }
-            node = Self.reduce(&tiles[level].bytes)
+            node = Self.reduce(&tiles[level].bytes, expecting: nil, matches: &interiorMatches)
             tiles[level] = (tileIndex + 1, [])
         }
     }
@@ -166,12 +174,19 @@ struct TiledTreeRebuilder {
         return try TiledNodeHashSource(treeSize: treeSize, loadTile: load).rootHash(treeSize: treeSize)
     }
 
-    /// Reduces 256 hashes (8 KiB) in place to the root of their subtree: 255 node hashes.
-    private static func reduce(_ bytes: inout [UInt8]) -> TreeHash {
+    /// Reduces 256 hashes (8 KiB) in place to the root of their subtree: 255 node hashes. With `expected` (a leaf
+    /// tile's stored interior nodes, level by level), each level is compared with it as it is computed; `matches`
+    /// is cleared on the first difference (a missing or short `expected` is a difference).
+    private static func reduce(
+        _ bytes: inout [UInt8],
+        expecting expected: UnsafeRawBufferPointer?,
+        matches: inout Bool
+    ) -> TreeHash {
         bytes.withUnsafeMutableBytes { hashes in
             withUnsafeTemporaryAllocation(byteCount: 65, alignment: 8) { input in
                 input[0] = 0x01
                 var count = hashes.count / 32
+                var offset = 0
                 while count > 1 {
                     for i in 0..<count / 2 {
                         (input.baseAddress! + 1).copyMemory(from: hashes.baseAddress! + i * 64, byteCount: 64)
@@ -180,6 +195,12 @@ struct TiledTreeRebuilder {
                         }
                     }
                     count /= 2
+                    if let expected, matches {
+                        matches =
+                            expected.count >= offset + count * 32
+                            && memcmp(hashes.baseAddress!, expected.baseAddress! + offset, count * 32) == 0
+                    }
+                    offset += count * 32
                 }
             }
             return try! TreeHash(bytes: UnsafeRawBufferPointer(rebasing: hashes[0..<32]))

@@ -53,6 +53,18 @@ public struct TileProofs: Sendable {
         let cache = self.cache
         let load: @Sendable (TileID) throws -> TileSubtrees? = { id in
             if let held = cache.subtrees(id) { return held }
+            // A full leaf tile with its interior nodes stored: read, not hashed (255 SHA-256 calls saved).
+            if id.level == 0, id.width == TileID.fullWidth,
+                let stored = try reader.withFullLeafTile(
+                    index: id.index,
+                    { tile, interior in
+                        try? TileSubtrees(level: 0, index: id.index, fullTile: tile, interior: interior)
+                    }
+                ), let stored
+            {
+                cache.keep(stored)
+                return stored
+            }
             let read = try reader.withHashTile(level: id.level, index: id.index) { width, bytes in
                 guard width >= id.width else { throw StoreError(.corrupt, "tile \(id) is missing from the store") }
                 return try TileSubtrees(level: id.level, index: id.index, width: id.width, bytes: bytes)

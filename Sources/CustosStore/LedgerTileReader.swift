@@ -4,6 +4,21 @@ public protocol LedgerTileReader: Sendable {
     /// Calls `body` with the stored width and bytes (32 per hash) of hash tile `index` at tile level `level`, without
     /// copying them; nil when no node of that tile is stored. The bytes are valid only during `body`.
     func withHashTile<T>(level: Int, index: UInt64, _ body: (Int, UnsafeRawBufferPointer) throws -> T) throws -> T?
+
+    /// Calls `body` with the bytes of full level-0 tile `index` and the stored node hashes above its leaves (255
+    /// hashes, level by level), without copying them; nil when the tile is not full or no such nodes are stored.
+    func withFullLeafTile<T>(
+        index: UInt64,
+        _ body: (UnsafeRawBufferPointer, UnsafeRawBufferPointer) throws -> T
+    ) throws -> T?
+}
+
+extension LedgerTileReader {
+    /// No stored interior nodes unless the reader offers them: proofs hash the tile.
+    public func withFullLeafTile<T>(
+        index: UInt64,
+        _ body: (UnsafeRawBufferPointer, UnsafeRawBufferPointer) throws -> T
+    ) throws -> T? { nil }
 }
 
 extension LedgerStore {

@@ -128,6 +128,23 @@ struct LedgerTreeTamperTests {
         #expect(result.problems.contains { $0.contains("stored tree") })
     }
 
+    @Test func alteredInteriorNodesOfALeafTileAreCaught() async throws {
+        let (store, _, signer, _) = try await Self.makeStore()
+        #expect(try await Self.verify(store, signer).problems == [])
+        try Self.edit(store, "tile_interiors", "idx = 2") { $0[130 * 32 + 7] ^= 0x01 }  // a level-2 node
+        let result = try await Self.verify(store, signer)
+        #expect(!result.isValid)
+        #expect(result.problems.first?.contains("interior nodes of leaf tile 2") == true)
+    }
+
+    @Test func leafTilesWithoutStoredInteriorNodesStillVerify() async throws {
+        let (store, _, signer, _) = try await Self.makeStore()
+        try Self.run("DELETE FROM tile_interiors WHERE idx = 1", on: store)
+        let result = try await Self.verify(store, signer)
+        #expect(result.problems == [])
+        #expect(result.isValid)
+    }
+
     @Test func anAlteredLeafInALevelZeroTileIsNamed() async throws {
         let (store, _, signer, _) = try await Self.makeStore()
         try Self.edit(store, "tiles", "level = 0 AND idx = 1") { $0[(300 - 256) * 32 + 5] ^= 0x01 }

@@ -3,6 +3,7 @@ import CustosSQLite
 import CustosStore
 import CustosTestKit
 import Foundation
+import GRDB
 import Testing
 
 @testable import CustosServer
@@ -80,6 +81,46 @@ struct TileProofsTests {
                 #expect(try await asyncProofs.consistency(oldSize: m, newSize: n) == expected)
             }
         }
+    }
+
+    /// A full leaf tile's interior nodes are stored with it (also when it completes across appends), and a proof
+    /// reads them instead of hashing the tile: altering a stored interior node changes the proof a fresh cache gives,
+    /// and with the row gone the proof is hashed from the tile again, equal to the one from every node.
+    @Test func fullLeafTilesAreProvedFromTheirStoredInteriorNodes() async throws {
+        let dir = try TemporaryDirectory()
+        let store = try SQLiteStore(directory: dir.path)
+        let entries = (0..<1000).map(Self.entry)
+        try await store.appendLedgerEntriesWithoutEvents(Array(entries[0..<100]))
+        try await store.appendLedgerEntriesWithoutEvents(Array(entries[100..<1000]))
+        let leaves = entries.map(\.leafHash)
+        let reader = try #require(store.tileReader)
+        for t in 0..<3 {
+            let stored = try reader.withFullLeafTile(index: UInt64(t)) { _, interior in [UInt8](interior) }
+            var tileBytes: [UInt8] = []
+            for leaf in leaves[t * 256..<(t + 1) * 256] { leaf.withUnsafeBytes { tileBytes.append(contentsOf: $0) } }
+            let computed = try tileBytes.withUnsafeBytes {
+                try TileSubtrees(level: 0, index: UInt64(t), width: 256, bytes: $0).interiorBytes
+            }
+            #expect(stored != nil)
+            #expect(stored == computed)
+        }
+        #expect(try reader.withFullLeafTile(index: 3) { _, _ in true } == nil)  // partial: none stored
+        let table = MerkleNodeHashTable(leafHashes: leaves)
+        let expected = try InclusionProof.generate(leafIndex: 300, treeSize: 1000, from: table)
+        #expect(try TileProofs(store: store).inclusion(index: 300, size: 1000, reader: reader) == expected)
+        // Leaf 300 is position 44 of tile 1; its level-1 sibling is interior node 23 (the first 128 are level 1).
+        let queue = try DatabaseQueue(path: store.path)
+        try await queue.write { db in
+            var data = [UInt8](
+                try #require(try Data.fetchOne(db, sql: "SELECT data FROM tile_interiors WHERE idx = 1"))
+            )
+            data[23 * 32] ^= 0x01
+            try db.execute(sql: "UPDATE tile_interiors SET data = ? WHERE idx = 1", arguments: [Data(data)])
+        }
+        let altered = try TileProofs(store: store).inclusion(index: 300, size: 1000, reader: reader)
+        #expect(altered.hashes[1] != expected.hashes[1])
+        try await queue.write { try $0.execute(sql: "DELETE FROM tile_interiors WHERE idx = 1") }
+        #expect(try TileProofs(store: store).inclusion(index: 300, size: 1000, reader: reader) == expected)
     }
 
     /// A proof for a size whose tiles are not stored fails rather than inventing nodes.
