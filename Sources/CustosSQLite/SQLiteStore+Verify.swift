@@ -189,6 +189,7 @@ extension SQLiteStore {
         } else if frontier.size > 0 {
             result.fail("the store has events but no ledger state")
         }
+        try checkTileInteriors(db: db, result: &result)
         for rest in pending {
             result.fail(
                 "the signed checkpoint of size \(rest.checkpoint.size) is beyond the \(frontier.size) entries found: "
@@ -208,6 +209,36 @@ extension SQLiteStore {
 }
 
 extension SQLiteStore {
+    /// Checks the derived interior nodes of the full leaf tiles (docs/ledger.md, Tables) against the stored level-0
+    /// tiles, which the rebuild has just compared with the events: a row that differs is reported with the last
+    /// entry under its tile. A missing row is not a fault (tiles completed before migration v5-tile-interiors).
+    fileprivate static func checkTileInteriors(db: Database, result: inout LedgerVerification) throws {
+        let rows = try Row.fetchCursor(
+            db,
+            sql: """
+                SELECT i.idx, i.data, t.data FROM tile_interiors i
+                LEFT JOIN tiles t ON t.level = 0 AND t.idx = i.idx ORDER BY i.idx
+                """
+        )
+        while let row = try rows.next() {
+            let index: Int64 = row[0]
+            let stored: Data = row[1]
+            let tile: Data? = row[2]
+            var rebuilt: [UInt8]?
+            if let tile, tile.count == TileID.fullWidth * TreeHash.byteCount {
+                rebuilt = try tile.withUnsafeBytes {
+                    try TileSubtrees(level: 0, index: UInt64(index), width: TileID.fullWidth, bytes: $0)
+                }.interiorBytes
+            }
+            guard rebuilt != [UInt8](stored) else { continue }
+            result.fail(
+                "the stored interior nodes of leaf tile \(index) disagree with the tree",
+                entry: UInt64(index) * UInt64(TileID.fullWidth) + UInt64(TileID.fullWidth - 1)
+            )
+            return
+        }
+    }
+
     /// The stored leaf hash of an erased event (its body the `custos.erased` placeholder); nil if it is not one.
     fileprivate static func erasedLeaf(body: Data?, leaf: Data?) -> TreeHash? {
         guard let body, let leaf, case .object(let o)? = try? JSONParser().parse([UInt8](body)),

@@ -47,6 +47,22 @@ struct LedgerVerifyTests {
         #expect(result.rootHash == (try await store.ledgerHead()).rootHash)
     }
 
+    @Test func alteredInteriorNodesOfALeafTileAreNamed() async throws {
+        let (store, signer) = try await Self.makeStore()
+        try Self.tamper(store, "UPDATE tile_interiors SET data = zeroblob(8160) WHERE idx = 1")
+        let result = try await store.verifyLedger(verifiers: [signer.verifier], previous: nil)
+        #expect(!result.isValid)
+        #expect(result.problems.contains { $0.contains("interior nodes of leaf tile 1") })
+        #expect(result.firstBadEntry == 511)
+    }
+
+    @Test func leafTilesWithoutStoredInteriorNodesVerify() async throws {
+        let (store, signer) = try await Self.makeStore()
+        try Self.tamper(store, "DELETE FROM tile_interiors")
+        let result = try await store.verifyLedger(verifiers: [signer.verifier], previous: nil)
+        #expect(result.problems == [])
+    }
+
     @Test func anAlteredEventBodyIsNamed() async throws {
         let (store, signer) = try await Self.makeStore()
         try Self.tamper(
