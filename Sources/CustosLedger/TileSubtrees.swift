@@ -24,18 +24,10 @@ public struct TileSubtrees: Sendable {
         guard (1...TileID.fullWidth).contains(width), bytes.count >= width * TreeHash.byteCount else {
             throw LedgerError.malformedTile("tile \(level)/\(index) needs \(width) hashes, got \(bytes.count) bytes")
         }
-        var offsets: [Int] = []
-        offsets.reserveCapacity(TileID.height + 1)
-        var total = 0
-        for k in 0...TileID.height {
-            offsets.append(total)
-            total += width >> k
-        }
+        let (offsets, total) = Self.layout(width: width)
         var nodes: [TreeHash] = []
         nodes.reserveCapacity(total)
-        for i in 0..<width {
-            nodes.append(TreeHash(unsafeDigestBytes: UnsafeRawBufferPointer(rebasing: bytes[i * 32..<(i + 1) * 32])))
-        }
+        Self.appendHashes(bytes, count: width, to: &nodes)
         for k in 1...TileID.height {
             let below = offsets[k - 1]
             for i in 0..<(width >> k) {
@@ -74,23 +66,11 @@ public struct TileSubtrees: Sendable {
         guard bytes.count >= width * TreeHash.byteCount, interior.count == (width - 1) * TreeHash.byteCount else {
             throw LedgerError.malformedTile("tile \(level)/\(index) needs 256 hashes and 255 interior nodes")
         }
-        var offsets: [Int] = []
-        offsets.reserveCapacity(TileID.height + 1)
-        var total = 0
-        for k in 0...TileID.height {
-            offsets.append(total)
-            total += width >> k
-        }
+        let (offsets, total) = Self.layout(width: width)
         var nodes: [TreeHash] = []
         nodes.reserveCapacity(total)
-        for i in 0..<width {
-            nodes.append(TreeHash(unsafeDigestBytes: UnsafeRawBufferPointer(rebasing: bytes[i * 32..<(i + 1) * 32])))
-        }
-        for i in 0..<(width - 1) {
-            nodes.append(
-                TreeHash(unsafeDigestBytes: UnsafeRawBufferPointer(rebasing: interior[i * 32..<(i + 1) * 32]))
-            )
-        }
+        Self.appendHashes(bytes, count: width, to: &nodes)
+        Self.appendHashes(interior, count: width - 1, to: &nodes)
         self.level = level
         self.index = index
         self.width = width
@@ -104,6 +84,25 @@ public struct TileSubtrees: Sendable {
         // A HashTile always holds exactly `width` hashes, so this cannot throw.
         self = bytes.withUnsafeBytes {
             try! TileSubtrees(level: tile.id.level, index: tile.id.index, width: tile.id.width, bytes: $0)
+        }
+    }
+
+    /// Where each level starts in `nodes` for a tile of `width` hashes (level `k` holds `width >> k`), and the total.
+    private static func layout(width: Int) -> (offsets: [Int], total: Int) {
+        var offsets: [Int] = []
+        offsets.reserveCapacity(TileID.height + 1)
+        var total = 0
+        for k in 0...TileID.height {
+            offsets.append(total)
+            total += width >> k
+        }
+        return (offsets, total)
+    }
+
+    /// Appends the first `count` 32-byte hashes of `bytes` to `nodes`.
+    private static func appendHashes(_ bytes: UnsafeRawBufferPointer, count: Int, to nodes: inout [TreeHash]) {
+        for i in 0..<count {
+            nodes.append(TreeHash(unsafeDigestBytes: UnsafeRawBufferPointer(rebasing: bytes[i * 32..<(i + 1) * 32])))
         }
     }
 
