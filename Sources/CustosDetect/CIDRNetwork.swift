@@ -26,6 +26,14 @@ struct CIDRNetwork: Sendable, Hashable {
 
     /// Whether an address (given as text) lies inside the network.
     func contains(_ text: String) -> Bool {
+        if address.count == 4 {
+            // The common case, without allocating: a dotted quad read straight from the UTF-8 (anything else, an
+            // IPv6 address included, is not inside an IPv4 network).
+            guard let candidate = Self.ipv4Bits(text) else { return false }
+            let mask: UInt32 = prefixLength == 0 ? 0 : ~0 << UInt32(32 - prefixLength)
+            let network = address.reduce(UInt32(0)) { $0 << 8 | UInt32($1) }
+            return candidate & mask == network & mask
+        }
         guard let candidate = Self.parseAddress(text), candidate.count == address.count else { return false }
         var bits = prefixLength
         var i = 0
@@ -36,6 +44,33 @@ struct CIDRNetwork: Sendable, Hashable {
             i += 1
         }
         return true
+    }
+
+    /// An IPv4 address as a 32-bit number when the text is one as ``parseAddress(_:)`` reads it: four dot-separated
+    /// octets of one to three ASCII digits, each at most 255.
+    static func ipv4Bits(_ text: String) -> UInt32? {
+        var result: UInt32 = 0
+        var octets = 0
+        var digits = 0
+        var octet: UInt32 = 0
+        for byte in text.utf8 {
+            if byte == 0x2E {
+                guard digits > 0, octets < 3 else { return nil }
+                result = result << 8 | octet
+                octets += 1
+                digits = 0
+                octet = 0
+            } else if byte >= 0x30 && byte <= 0x39 {
+                digits += 1
+                guard digits <= 3 else { return nil }
+                octet = octet * 10 + UInt32(byte - 0x30)
+                guard octet <= 255 else { return nil }
+            } else {
+                return nil
+            }
+        }
+        guard digits > 0, octets == 3 else { return nil }
+        return result << 8 | octet
     }
 
     /// The bytes of an IPv4 (4 bytes) or IPv6 (16 bytes) address, or nil.

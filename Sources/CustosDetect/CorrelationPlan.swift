@@ -1,6 +1,7 @@
 /// A correlation rule prepared for the engine: references resolved to slots, aliases resolved to field paths per
-/// slot, and its firing mode chosen.
-struct CorrelationPlan: Sendable {
+/// slot, and its firing mode chosen. A class, so that the engine reading one for every matched event retains one
+/// reference rather than copying its arrays.
+final class CorrelationPlan: Sendable {
     /// The rule.
     let rule: CorrelationRule
     /// The key under which its state is kept and findings name it: the id, else the name, else the title (with

@@ -34,8 +34,14 @@ struct RequiredConditions: Sendable {
     var isEmpty: Bool { requirements.isEmpty }
 
     /// Collects the required conditions of compiled rules (parallel to the rule set's matchers) that `isIndexed`
-    /// does not already cover, numbering their fields in the rule set's table.
-    init(_ matchers: [RuleMatcher], slots: inout FieldSlots, isIndexed: (FieldCondition) -> Bool) {
+    /// does not already cover, numbering their fields and tests in the rule set's tables (a required condition is the
+    /// same test as its occurrences in the rules, so its result serves them too).
+    init(
+        _ matchers: [RuleMatcher],
+        slots: inout FieldSlots,
+        tests: inout FieldTestTable,
+        isIndexed: (FieldCondition) -> Bool
+    ) {
         words = (matchers.count + 63) / 64
         var order: [Key] = []
         var found: [Key: (condition: FieldCondition, rules: [UInt64])] = [:]
@@ -58,7 +64,7 @@ struct RequiredConditions: Sendable {
         }
         var requirements: [Requirement] = []
         for key in order {
-            guard let entry = found[key], let test = try? CompiledFieldTest(entry.condition, slots: &slots) else {
+            guard let entry = found[key], let test = try? tests.test(for: entry.condition, slots: &slots) else {
                 continue
             }
             requirements.append(Requirement(test: test, rules: entry.rules))

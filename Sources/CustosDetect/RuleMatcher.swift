@@ -21,12 +21,13 @@ public struct RuleMatcher: Sendable {
     /// that refers to a missing selection or holds an invalid value.
     public init(rule: SigmaRule) throws(RuleError) {
         var slots = FieldSlots()
-        try self.init(rule: rule, slots: &slots)
+        var tests = FieldTestTable()
+        try self.init(rule: rule, slots: &slots, tests: &tests)
     }
 
-    /// Compiles a rule whose field paths are numbered in a table shared with other rules (a ``RuleSet``'s), so that
-    /// one ``EventFieldValues`` serves them all.
-    init(rule: SigmaRule, slots: inout FieldSlots) throws(RuleError) {
+    /// Compiles a rule whose field paths and field tests are numbered in tables shared with other rules (a
+    /// ``RuleSet``'s), so that one ``EventFieldValues`` serves them all and a condition they share is evaluated once.
+    init(rule: SigmaRule, slots: inout FieldSlots, tests table: inout FieldTestTable) throws(RuleError) {
         self.rule = rule
         var compiled: [CompiledSelection] = []
         for selection in rule.selections {
@@ -34,7 +35,7 @@ public struct RuleMatcher: Sendable {
             for alternative in selection.alternatives {
                 var tests: [CompiledFieldTest] = []
                 for condition in alternative {
-                    tests.append(try CompiledFieldTest(condition, slots: &slots))
+                    tests.append(try table.test(for: condition, slots: &slots))
                 }
                 alternatives.append(tests)
             }
@@ -48,13 +49,14 @@ public struct RuleMatcher: Sendable {
         self.program = CompiledRule(
             selections: compiled,
             condition: roots.count == 1 ? roots[0] : .or(roots),
-            paths: slots.paths
+            paths: slots.paths,
+            testCount: table.tests.count
         )
     }
 
     /// Whether the event matches the rule.
     public func matches(_ event: DetectionEvent) -> Bool {
-        var values = EventFieldValues(event, paths: program.paths)
+        var values = EventFieldValues(event, paths: program.paths, testCount: program.testCount)
         return program.matches(&values)
     }
 }
@@ -65,11 +67,14 @@ final class CompiledRule: Sendable {
     let condition: CompiledCondition
     /// The field paths by slot, covering every slot the rule's tests read.
     let paths: [FieldPath]
+    /// The number of tests in the table the rule was compiled with, covering every test number it uses.
+    let testCount: Int
 
-    init(selections: [CompiledSelection], condition: CompiledCondition, paths: [FieldPath]) {
+    init(selections: [CompiledSelection], condition: CompiledCondition, paths: [FieldPath], testCount: Int) {
         self.selections = selections
         self.condition = condition
         self.paths = paths
+        self.testCount = testCount
     }
 
     func matches(_ values: inout EventFieldValues) -> Bool {
@@ -96,16 +101,21 @@ struct CompiledSelection: Sendable {
 }
 
 /// A field condition compiled: the path and the value tests, combined with OR (or AND for `all`). A class, so that
-/// handing one around costs one retain.
+/// handing one around costs one retain; numbered in a ``FieldTestTable`` so that its result per event is remembered.
 final class CompiledFieldTest: Sendable {
+    /// The test's number in its ``FieldTestTable``.
+    let id: Int
     let path: FieldPath
     /// The path's number in the shared ``FieldSlots``.
     let slot: Int
     let tests: [ValueTest]
     let requireAll: Bool
     let negated: Bool
+    /// The tests in plain form when every one has it (empty otherwise), and the bytes of their needles.
+    private let plainTests: [PlainValueTest]
+    private let needles: [UInt8]
 
-    init(_ condition: FieldCondition, slots: inout FieldSlots) throws(RuleError) {
+    init(_ condition: FieldCondition, id: Int, slots: inout FieldSlots) throws(RuleError) {
         if let problem = ModifierValidation.problem(in: condition) {
             throw condition.location.error("'\(condition.field)': \(problem)")
         }
@@ -117,19 +127,47 @@ final class CompiledFieldTest: Sendable {
             }
             tests.append(test)
         }
+        self.id = id
         self.path = FieldPath(condition.field)
         self.slot = slots.slot(for: path)
         self.tests = tests
+        var needles: [UInt8] = []
+        var plainTests: [PlainValueTest] = []
+        for test in tests {
+            guard let plain = PlainValueTest(test, bytes: &needles) else {
+                plainTests = []
+                break
+            }
+            plainTests.append(plain)
+        }
+        self.plainTests = plainTests
+        self.needles = plainTests.isEmpty ? [] : needles
         self.requireAll = modifiers.contains(.all)
         self.negated = modifiers.contains(.neq)
     }
 
+    /// Whether the event passes the test (remembered per event by ``EventFieldValues``).
     func matches(_ values: inout EventFieldValues) -> Bool {
+        values.passes(self)
+    }
+
+    /// Evaluates the test (``EventFieldValues/passes(_:)`` calls this once per event).
+    func evaluate(_ values: inout EventFieldValues) -> Bool {
         negated != matchesValues(&values)
     }
 
     private func matchesValues(_ values: inout EventFieldValues) -> Bool {
         let value = values.value(slot)
+        if !plainTests.isEmpty {
+            return needles.withUnsafeBufferPointer { needles in
+                if requireAll {
+                    for i in plainTests.indices where !plainTests[i].matches(value, needles: needles) { return false }
+                    return true
+                }
+                for i in plainTests.indices where plainTests[i].matches(value, needles: needles) { return true }
+                return false
+            }
+        }
         if requireAll {
             for i in tests.indices where !tests[i].matches(value, in: values.event) { return false }
             return true

@@ -27,9 +27,12 @@ struct RulePrefilter: Sendable {
         /// Lowercased value → the rules constraining this field to a set containing it.
         var byValue: [String: [UInt64]]
 
-        /// The rules a value lets through (keys are lowercased; most values already are).
+        /// The rules a value lets through (keys are lowercased; most values already are, and a text of ASCII bytes
+        /// other than capitals is its own lowercase form, so only other texts are lowercased for a second lookup).
         func bits(for text: String) -> [UInt64]? {
-            byValue[text] ?? byValue[text.lowercased()]
+            if let bits = byValue[text] { return bits }
+            guard text.utf8.contains(where: { ($0 >= 0x41 && $0 <= 0x5A) || $0 >= 0x80 }) else { return nil }
+            return byValue[text.lowercased()]
         }
     }
 
@@ -42,11 +45,12 @@ struct RulePrefilter: Sendable {
     /// Builds the prefilter of compiled rules (parallel to the rule set's matchers).
     init(_ matchers: [RuleMatcher]) {
         var slots = FieldSlots()
-        self.init(matchers, slots: &slots)
+        var tests = FieldTestTable()
+        self.init(matchers, slots: &slots, tests: &tests)
     }
 
-    /// Builds the prefilter, numbering the fields it reads in the rule set's table.
-    init(_ matchers: [RuleMatcher], slots: inout FieldSlots) {
+    /// Builds the prefilter, numbering the fields it reads and the tests it evaluates in the rule set's tables.
+    init(_ matchers: [RuleMatcher], slots: inout FieldSlots, tests: inout FieldTestTable) {
         ruleCount = matchers.count
         words = (matchers.count + 63) / 64
         var constraints: [[String: Set<String>]] = []
@@ -73,7 +77,7 @@ struct RulePrefilter: Sendable {
             indexes.append(index)
         }
         self.indexes = indexes
-        required = RequiredConditions(matchers, slots: &slots) { Self.literalValues($0) != nil }
+        required = RequiredConditions(matchers, slots: &slots, tests: &tests) { Self.literalValues($0) != nil }
     }
 
     /// Calls `body` with the index of every rule the event may match, in ascending order.

@@ -14,12 +14,14 @@ public struct RuleSet: Sendable {
     /// Every problem found: parse and compile errors in file-name order (a file with a malformed document is skipped
     /// whole, since its documents may depend on each other), then duplicate names, then unresolved correlations.
     public private(set) var errors: [RuleError] = []
-    /// The compiled rules, parallel to ``matchers``.
-    private var programs: [CompiledRule] = []
+    /// The compiled rules' conditions, flattened.
+    private var program = MatchProgram([], table: FieldTestTable())
     /// Which rules an event can match at all, from their literal equalities.
     private var prefilter = RulePrefilter([])
     /// The field paths the compiled rules and the prefilter read, numbered.
     private var slots = FieldSlots()
+    /// The distinct field tests of the compiled rules and the prefilter, numbered.
+    private var tests = FieldTestTable()
 
     /// The detection rules that loaded.
     public var rules: [SigmaRule] { matchers.map(\.rule) }
@@ -51,7 +53,7 @@ public struct RuleSet: Sendable {
                 switch document {
                 case .rule(let rule):
                     do {
-                        matchers.append(try RuleMatcher(rule: rule, slots: &slots))
+                        matchers.append(try RuleMatcher(rule: rule, slots: &slots, tests: &tests))
                     } catch {
                         errors.append(error)
                         continue
@@ -77,8 +79,8 @@ public struct RuleSet: Sendable {
             }
         }
         correlations = candidates
-        programs = matchers.map(\.program)
-        prefilter = RulePrefilter(matchers, slots: &slots)
+        prefilter = RulePrefilter(matchers, slots: &slots, tests: &tests)
+        program = MatchProgram(matchers, table: tests)
     }
 
     /// The indices (into ``matchers``) of the rules an event matches.
@@ -89,14 +91,14 @@ public struct RuleSet: Sendable {
 
     /// An event's values at the paths the rules read, for ``matchingRules(_:)-(inout)``.
     func fieldValues(of event: DetectionEvent) -> EventFieldValues {
-        EventFieldValues(event, paths: slots.paths)
+        EventFieldValues(event, paths: slots.paths, testCount: tests.tests.count)
     }
 
     /// The indices (into ``matchers``) of the rules an event matches, each field of it read once.
     func matchingRules(_ values: inout EventFieldValues) -> [Int] {
         var matched: [Int] = []
         prefilter.forEachCandidate(&values) { index, values in
-            if programs[index].matches(&values) { matched.append(index) }
+            if program.matches(index, &values) { matched.append(index) }
         }
         return matched
     }

@@ -64,18 +64,76 @@ struct StringMatcher: Sendable, Hashable {
         }
     }
 
+    /// The literal shapes (everything but a general wildcard), which need no reference to match: see
+    /// ``PlainValueTest``.
+    enum LiteralShape: UInt8, Sendable {
+        case equals
+        case prefix
+        case suffix
+        case contains
+    }
+
+    /// The shape and needle (lowercased unless case-sensitive) when the pattern is not a general wildcard.
+    var literal: (shape: LiteralShape, needle: [UInt8], caseSensitive: Bool)? {
+        switch shape {
+        case .equals(let needle): (.equals, needle, caseSensitive)
+        case .prefix(let needle): (.prefix, needle, caseSensitive)
+        case .suffix(let needle): (.suffix, needle, caseSensitive)
+        case .contains(let needle): (.contains, needle, caseSensitive)
+        case .wildcard: nil
+        }
+    }
+
     /// Whether the value matches.
     func matches(_ value: String) -> Bool {
+        if case .wildcard(let tokens) = shape {
+            return Self.matching(value, caseSensitive: caseSensitive) { Self.wildcardMatch(tokens, $0, $1) }
+        }
+        guard let literal else { return false }
+        return literal.needle.withUnsafeBufferPointer { needle in
+            Self.matches(value, literal.shape, needle, caseSensitive: caseSensitive)
+        }
+    }
+
+    /// Whether a value matches a literal shape with the given needle (lowercased unless case-sensitive).
+    static func matches(
+        _ value: String,
+        _ shape: LiteralShape,
+        _ needle: UnsafeBufferPointer<UInt8>,
+        caseSensitive: Bool
+    ) -> Bool {
+        matching(value, caseSensitive: caseSensitive) { value, foldASCII in
+            switch shape {
+            case .equals:
+                return value.count == needle.count && equal(value, at: 0, needle, foldASCII)
+            case .prefix:
+                return equal(value, at: 0, needle, foldASCII)
+            case .suffix:
+                return equal(value, at: value.count - needle.count, needle, foldASCII)
+            case .contains:
+                return find(needle, in: value, from: 0, foldASCII) != nil
+            }
+        }
+    }
+
+    /// Runs a byte matcher over the value's UTF-8, folding ASCII case unless case-sensitive; a value with non-ASCII
+    /// characters is lowercased with Unicode rules first (one allocation, only for such values).
+    @inline(__always)
+    private static func matching(
+        _ value: String,
+        caseSensitive: Bool,
+        _ body: (UnsafeBufferPointer<UInt8>, Bool) -> Bool
+    ) -> Bool {
         var bytes = value
         let direct: Bool? = bytes.withUTF8 { buffer in
             if caseSensitive || buffer.allSatisfy({ $0 < 0x80 }) {
-                return matches(buffer, foldASCII: !caseSensitive)
+                return body(buffer, !caseSensitive)
             }
             return nil
         }
         if let direct { return direct }
         var lowered = value.lowercased()
-        return lowered.withUTF8 { matches($0, foldASCII: false) }
+        return lowered.withUTF8 { body($0, false) }
     }
 
     @inline(__always)
@@ -86,7 +144,7 @@ struct StringMatcher: Sendable, Hashable {
     private static func equal(
         _ value: UnsafeBufferPointer<UInt8>,
         at start: Int,
-        _ needle: [UInt8],
+        _ needle: UnsafeBufferPointer<UInt8>,
         _ foldASCII: Bool
     ) -> Bool {
         if start < 0 || start + needle.count > value.count { return false }
@@ -98,23 +156,8 @@ struct StringMatcher: Sendable, Hashable {
         return true
     }
 
-    private func matches(_ value: UnsafeBufferPointer<UInt8>, foldASCII: Bool) -> Bool {
-        switch shape {
-        case .equals(let needle):
-            return value.count == needle.count && Self.equal(value, at: 0, needle, foldASCII)
-        case .prefix(let needle):
-            return Self.equal(value, at: 0, needle, foldASCII)
-        case .suffix(let needle):
-            return Self.equal(value, at: value.count - needle.count, needle, foldASCII)
-        case .contains(let needle):
-            return Self.find(needle, in: value, from: 0, foldASCII) != nil
-        case .wildcard(let tokens):
-            return Self.wildcardMatch(tokens, value, foldASCII)
-        }
-    }
-
     private static func find(
-        _ needle: [UInt8],
+        _ needle: UnsafeBufferPointer<UInt8>,
         in value: UnsafeBufferPointer<UInt8>,
         from start: Int,
         _ foldASCII: Bool
@@ -161,7 +204,7 @@ struct StringMatcher: Sendable, Hashable {
                         continue
                     }
                 case .literal(let needle):
-                    if equal(value, at: v, needle, foldASCII) {
+                    if needle.withUnsafeBufferPointer({ equal(value, at: v, $0, foldASCII) }) {
                         v += needle.count
                         t += 1
                         continue

@@ -188,13 +188,13 @@ enum ValueTest: Sendable {
     }
 
     /// A double's text: integral values without a fraction (`3.0` reads `3`), as YAML writers print them.
-    private static func text(_ d: Double) -> String {
+    static func text(_ d: Double) -> String {
         if d.rounded() == d, abs(d) < 1e15 { return String(Int64(d)) }
         return String(d)
     }
 
     /// A string's numeric value when the whole string is a finite decimal number.
-    private static func number(_ s: String) -> Double? {
+    static func number(_ s: String) -> Double? {
         guard !s.isEmpty,
             s.utf8.allSatisfy({
                 ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x2E || $0 == 0x2D || $0 == 0x2B

@@ -121,6 +121,22 @@ struct MatcherTests {
         #expect(try T.matches("actor.ip|cidr: 0.0.0.0/0", T.event(ip: "8.8.8.8")))
     }
 
+    /// IPv4 addresses are read without allocating: exactly the dotted quads the general parser accepts.
+    @Test(arguments: [
+        ("10.20.1.2", true), ("010.020.001.002", true), ("10.20.255.255", true), ("10.20.1.256", false),
+        ("10.20.1", false), ("10.20.1.2.3", false), ("10.20..2", false), ("1000.20.1.2", false), (" 10.20.1.2", false),
+        ("10.20.1.2/32", false), ("10.21.0.1", false), ("::ffff:10.20.1.2", false), ("10.20.1.+2", false),
+        ("10.20.1.٣", false), ("", false), ("10.20.1.2.", false),
+    ])
+    func cidrReadsDottedQuadsExactly(address: String, inside: Bool) throws {
+        #expect(try T.matches("actor.ip|cidr: 10.20.0.0/16", T.event(ip: address)) == inside)
+        let valid = inside || address == "10.21.0.1"
+        #expect(try T.matches("actor.ip|cidr: 0.0.0.0/0", T.event(ip: address)) == valid)
+        #expect(
+            try T.matches("actor.ip|cidr: 10.20.1.2/32", T.event(ip: address)) == (inside && address != "10.20.255.255")
+        )
+    }
+
     @Test func windowsDash() throws {
         let e = T.event(attributes: JSONObject([("command", .string("tool.exe /export all"))]))
         #expect(try T.matches("attributes.command|windash|contains: ' -export'", e))
