@@ -1,40 +1,29 @@
 /// Verifies cosignature/v1 signatures (type `0x04`) of one cosigner; plugs into ``SignedNote/open(_:verifiers:)``.
 public struct CosignatureV1Verifier: NoteVerifier, Hashable {
+    private let identity: Ed25519NoteKeyIdentity
+
     /// The cosigner's name.
-    public let keyName: String
+    public var keyName: String { identity.keyName }
 
     /// The key ID, `SHA-256(name ‖ 0x0A ‖ 0x04 ‖ public key)[:4]`.
-    public let keyID: UInt32
+    public var keyID: UInt32 { identity.keyID }
 
-    /// The cosigner's 32-byte Ed25519 public key.
-    public let publicKeyBytes: [UInt8]
+    /// The 32-byte Ed25519 public key.
+    public var publicKeyBytes: [UInt8] { identity.publicKeyBytes }
 
-    /// Creates a verifier for a cosigner's 32-byte Ed25519 public key.
+    /// Creates a verifier for a 32-byte Ed25519 public key.
     ///
     /// - Throws: ``LedgerError/Code/invalidKey`` if the name is invalid or the key is not 32 bytes.
     public init(keyName: String, publicKey: some Collection<UInt8>) throws {
-        try NoteKeys.validateKeyName(keyName)
-        guard publicKey.count == 32 else {
-            throw LedgerError.invalidKey("an Ed25519 public key is 32 bytes, got \(publicKey.count)")
-        }
-        self.keyName = keyName
-        self.publicKeyBytes = Array(publicKey)
-        self.keyID = NoteKeys.keyID(
+        identity = try Ed25519NoteKeyIdentity(
             keyName: keyName,
-            signatureType: NoteKeys.cosignatureV1SignatureType,
-            publicKey: self.publicKeyBytes
+            publicKey: publicKey,
+            signatureType: NoteKeys.cosignatureV1SignatureType
         )
     }
 
     /// The verifier key string, `<name>+<hex key ID>+base64(0x04 ‖ public key)`.
-    public var verifierKey: String {
-        NoteVerifierKey(
-            keyName: self.keyName,
-            keyID: self.keyID,
-            signatureType: NoteKeys.cosignatureV1SignatureType,
-            publicKey: self.publicKeyBytes
-        ).description
-    }
+    public var verifierKey: String { identity.verifierKey }
 
     /// Whether `signature` is `timestamp ‖ Ed25519 signature` over the cosignature/v1 message for `text`.
     public func isValidSignature(_ signature: [UInt8], forNoteText text: [UInt8]) -> Bool {

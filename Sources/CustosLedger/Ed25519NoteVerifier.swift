@@ -1,28 +1,24 @@
 /// An Ed25519 signed-note verifier (signature type `0x01`), as in golang.org/x/mod/sumdb/note.
 public struct Ed25519NoteVerifier: NoteVerifier, Hashable {
+    private let identity: Ed25519NoteKeyIdentity
+
     /// The key name.
-    public let keyName: String
+    public var keyName: String { identity.keyName }
 
     /// The key ID, `SHA-256(name ‖ 0x0A ‖ 0x01 ‖ public key)[:4]`.
-    public let keyID: UInt32
+    public var keyID: UInt32 { identity.keyID }
 
     /// The 32-byte Ed25519 public key.
-    public let publicKeyBytes: [UInt8]
+    public var publicKeyBytes: [UInt8] { identity.publicKeyBytes }
 
     /// Creates a verifier for a 32-byte Ed25519 public key.
     ///
     /// - Throws: ``LedgerError/Code/invalidKey`` if the name is invalid or the key is not 32 bytes.
     public init(keyName: String, publicKey: some Collection<UInt8>) throws {
-        try NoteKeys.validateKeyName(keyName)
-        guard publicKey.count == 32 else {
-            throw LedgerError.invalidKey("an Ed25519 public key is 32 bytes, got \(publicKey.count)")
-        }
-        self.keyName = keyName
-        self.publicKeyBytes = Array(publicKey)
-        self.keyID = NoteKeys.keyID(
+        identity = try Ed25519NoteKeyIdentity(
             keyName: keyName,
-            signatureType: NoteKeys.ed25519SignatureType,
-            publicKey: self.publicKeyBytes
+            publicKey: publicKey,
+            signatureType: NoteKeys.ed25519SignatureType
         )
     }
 
@@ -39,14 +35,7 @@ public struct Ed25519NoteVerifier: NoteVerifier, Hashable {
     }
 
     /// The verifier key string, `<name>+<hex key ID>+base64(0x01 ‖ public key)`.
-    public var verifierKey: String {
-        NoteVerifierKey(
-            keyName: self.keyName,
-            keyID: self.keyID,
-            signatureType: NoteKeys.ed25519SignatureType,
-            publicKey: self.publicKeyBytes
-        ).description
-    }
+    public var verifierKey: String { identity.verifierKey }
 
     /// Whether `signature` is a valid 64-byte Ed25519 signature over `text`.
     public func isValidSignature(_ signature: [UInt8], forNoteText text: [UInt8]) -> Bool {
