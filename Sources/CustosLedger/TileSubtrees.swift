@@ -11,8 +11,8 @@ public struct TileSubtrees: Sendable {
     public let index: UInt64
     /// The number of tile hashes the subtrees were computed from (1...256).
     public let width: Int
-    /// Level `k` (0...8) above the tile's hashes starts at `offsets[k]` in `nodes` and holds `width >> k` hashes.
-    private let offsets: [Int]
+    /// Level `k` (0...8) above the tile's hashes starts at ``offset(width:levelsUp:)`` in `nodes` and holds
+    /// `width >> k` hashes.
     private let nodes: [TreeHash]
 
     /// Computes the subtrees of a tile from its `width` concatenated 32-byte hashes: `width - popcount(width)`
@@ -24,21 +24,25 @@ public struct TileSubtrees: Sendable {
         guard (1...TileID.fullWidth).contains(width), bytes.count >= width * TreeHash.byteCount else {
             throw LedgerError.malformedTile("tile \(level)/\(index) needs \(width) hashes, got \(bytes.count) bytes")
         }
-        let (offsets, total) = Self.layout(width: width)
-        var nodes: [TreeHash] = []
-        nodes.reserveCapacity(total)
-        Self.appendHashes(bytes, count: width, to: &nodes)
-        for k in 1...TileID.height {
-            let below = offsets[k - 1]
-            for i in 0..<(width >> k) {
-                nodes.append(MerkleTreeHasher.nodeHash(left: nodes[below + 2 * i], right: nodes[below + 2 * i + 1]))
+        let total = Self.offset(width: width, levelsUp: TileID.height + 1)
+        self.nodes = [TreeHash](unsafeUninitializedCapacity: total) { buffer, initialized in
+            let base = buffer.baseAddress!
+            UnsafeMutableRawPointer(base).copyMemory(from: bytes.baseAddress!, byteCount: width * TreeHash.byteCount)
+            var below = 0
+            for k in 1...TileID.height {
+                let at = below + (width >> (k - 1))
+                for i in 0..<(width >> k) {
+                    (base + at + i).initialize(
+                        to: MerkleTreeHasher.nodeHash(left: base[below + 2 * i], right: base[below + 2 * i + 1])
+                    )
+                }
+                below = at
             }
+            initialized = total
         }
         self.level = level
         self.index = index
         self.width = width
-        self.offsets = offsets
-        self.nodes = nodes
     }
 
     /// The node hashes above a full tile's 256 hashes, level by level (128 + 64 + … + 1 = 255 hashes, 8,160
@@ -51,7 +55,7 @@ public struct TileSubtrees: Sendable {
         return bytes
     }
 
-    /// The subtrees of a full tile from its 256 hashes and its stored ``interiorBytes``, with no hashing.
+    /// The subtrees of a full tile from its 256 hashes and its stored ``interiorBytes``, with no hashing: two copies.
     ///
     /// - Throws: ``LedgerError/Code/malformedTile`` unless `bytes` holds 256 hashes and `interior` 255.
     public init(
@@ -66,16 +70,15 @@ public struct TileSubtrees: Sendable {
         guard bytes.count >= width * TreeHash.byteCount, interior.count == (width - 1) * TreeHash.byteCount else {
             throw LedgerError.malformedTile("tile \(level)/\(index) needs 256 hashes and 255 interior nodes")
         }
-        let (offsets, total) = Self.layout(width: width)
-        var nodes: [TreeHash] = []
-        nodes.reserveCapacity(total)
-        Self.appendHashes(bytes, count: width, to: &nodes)
-        Self.appendHashes(interior, count: width - 1, to: &nodes)
+        self.nodes = [TreeHash](unsafeUninitializedCapacity: 2 * width - 1) { buffer, initialized in
+            let base = UnsafeMutableRawPointer(buffer.baseAddress!)
+            base.copyMemory(from: bytes.baseAddress!, byteCount: width * TreeHash.byteCount)
+            (base + width * TreeHash.byteCount).copyMemory(from: interior.baseAddress!, byteCount: interior.count)
+            initialized = 2 * width - 1
+        }
         self.level = level
         self.index = index
         self.width = width
-        self.offsets = offsets
-        self.nodes = nodes
     }
 
     /// Computes the subtrees of `tile`.
@@ -87,29 +90,18 @@ public struct TileSubtrees: Sendable {
         }
     }
 
-    /// Where each level starts in `nodes` for a tile of `width` hashes (level `k` holds `width >> k`), and the total.
-    private static func layout(width: Int) -> (offsets: [Int], total: Int) {
-        var offsets: [Int] = []
-        offsets.reserveCapacity(TileID.height + 1)
-        var total = 0
-        for k in 0...TileID.height {
-            offsets.append(total)
-            total += width >> k
-        }
-        return (offsets, total)
-    }
-
-    /// Appends the first `count` 32-byte hashes of `bytes` to `nodes`.
-    private static func appendHashes(_ bytes: UnsafeRawBufferPointer, count: Int, to nodes: inout [TreeHash]) {
-        for i in 0..<count {
-            nodes.append(TreeHash(unsafeDigestBytes: UnsafeRawBufferPointer(rebasing: bytes[i * 32..<(i + 1) * 32])))
-        }
+    /// Where level `levelsUp` starts in `nodes` for a tile of `width` hashes (level `k` holds `width >> k`); for
+    /// `levelsUp` 9, the number of nodes.
+    private static func offset(width: Int, levelsUp: Int) -> Int {
+        var offset = 0
+        for k in 0..<levelsUp { offset += width >> k }
+        return offset
     }
 
     /// The hash of the node `levelsUp` levels (0...8) above the tile's hashes at `index` on that level, relative to
     /// the tile; nil when that subtree is not complete within ``width``.
     public func subtreeHash(levelsUp: Int, index: Int) -> TreeHash? {
         guard (0...TileID.height).contains(levelsUp), index >= 0, index < self.width >> levelsUp else { return nil }
-        return self.nodes[self.offsets[levelsUp] + index]
+        return self.nodes[Self.offset(width: self.width, levelsUp: levelsUp) + index]
     }
 }

@@ -27,10 +27,12 @@ extension SQLiteStore {
             throw StoreError(.corrupt, "ledger has \(oldSize) leaves but the next event is seq \(firstSeq)")
         }
         var levelBytes: [[UInt8]] = []
+        var interiors = TileInteriorCollector()
         var bundleBytes: [UInt8] = []
         bundleBytes.reserveCapacity(leaves.count * (LedgerEntry.encodedSize + 2))
         for leaf in leaves {
             frontier.append(leaf.hash) { node in
+                interiors.record(node)
                 guard node.id.level % TileID.height == 0 else { return }
                 let tileLevel = node.id.level / TileID.height
                 while levelBytes.count <= tileLevel { levelBytes.append([]) }
@@ -46,6 +48,10 @@ extension SQLiteStore {
             "INSERT OR REPLACE INTO tiles(level, idx, width, data) VALUES (?, ?, ?, ?)"
         )
         let writeInterior = try RawStatement(db, "INSERT OR REPLACE INTO tile_interiors(idx, data) VALUES (?, ?)")
+        let writeUpperInterior = try RawStatement(
+            db,
+            "INSERT OR REPLACE INTO upper_tile_interiors(level, idx, data) VALUES (?, ?, ?)"
+        )
         for (level, bytes) in levelBytes.enumerated() where !bytes.isEmpty {
             try writeItems(
                 bytes,
@@ -55,15 +61,21 @@ extension SQLiteStore {
                 select: selectTile,
                 write: writeTile
             ) { tileIndex, data in
-                // A level-0 tile just completed: keep the nodes above its leaves for proofs (docs/ledger.md).
-                guard level == 0 else { return }
-                let subtrees = try data.withUnsafeBytes {
-                    try TileSubtrees(level: 0, index: tileIndex, width: TileID.fullWidth, bytes: $0)
+                // A tile just completed: keep the nodes above its hashes for proofs (docs/ledger.md), as the
+                // frontier computed them while appending (only those of an earlier batch's part are hashed again).
+                let interior = data.withUnsafeBytes {
+                    interiors.interiorBytes(tileLevel: level, index: tileIndex, tile: $0)
                 }
-                guard let interior = subtrees.interiorBytes else { return }
-                writeInterior.bind(1, Int64(tileIndex))
-                writeInterior.bindBlob(2, interior)
-                try writeInterior.run()
+                if level == 0 {
+                    writeInterior.bind(1, Int64(tileIndex))
+                    writeInterior.bindBlob(2, interior)
+                    try writeInterior.run()
+                } else {
+                    writeUpperInterior.bind(1, Int64(level))
+                    writeUpperInterior.bind(2, Int64(tileIndex))
+                    writeUpperInterior.bindBlob(3, interior)
+                    try writeUpperInterior.run()
+                }
             }
         }
         let selectBundle = try RawStatement(db, "SELECT width, data FROM entry_bundles WHERE ? IS NULL AND idx = ?")

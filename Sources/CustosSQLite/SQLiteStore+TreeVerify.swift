@@ -152,6 +152,7 @@ extension SQLiteStore {
             for rest in pending {
                 result.fail("the signed checkpoint of size \(rest.size) is beyond the \(result.treeSize) entries found")
             }
+            try checkUpperTileInteriors(db: db, result: &result)
         }
         return result
     }

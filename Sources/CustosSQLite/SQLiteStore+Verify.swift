@@ -190,6 +190,7 @@ extension SQLiteStore {
             result.fail("the store has events but no ledger state")
         }
         try checkTileInteriors(db: db, result: &result)
+        try checkUpperTileInteriors(db: db, result: &result)
         for rest in pending {
             result.fail(
                 "the signed checkpoint of size \(rest.checkpoint.size) is beyond the \(frontier.size) entries found: "

@@ -39,7 +39,19 @@ public final class SQLiteTileReader: LedgerTileReader, @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         if connection == nil { connection = try TileConnection(path: path) }
-        return try connection!.readFullLeafTile(index: Int64(index), body)
+        return try connection!.readFullTile(level: 0, index: Int64(index), body)
+    }
+
+    public func withFullTile<T>(
+        level: Int,
+        index: UInt64,
+        _ body: (UnsafeRawBufferPointer, UnsafeRawBufferPointer) throws -> T
+    ) throws -> T? {
+        guard index <= UInt64(Int64.max) else { return nil }
+        lock.lock()
+        defer { lock.unlock() }
+        if connection == nil { connection = try TileConnection(path: path) }
+        return try connection!.readFullTile(level: Int64(level), index: Int64(index), body)
     }
 }
 
@@ -48,6 +60,7 @@ private final class TileConnection {
     private let db: OpaquePointer
     private let select: OpaquePointer
     private let selectFull: OpaquePointer
+    private let selectFullUpper: OpaquePointer
 
     init(path: String) throws {
         var handle: OpaquePointer?
@@ -77,12 +90,26 @@ private final class TileConnection {
             sqlite3_close_v2(handle)
             throw StoreError(.unavailable, "cannot prepare the tile query: \(message)")
         }
+        var upper: OpaquePointer?
+        let upperSQL = """
+            SELECT t.data, i.data FROM tiles t JOIN upper_tile_interiors i ON i.level = t.level AND i.idx = t.idx
+            WHERE t.level = ? AND t.idx = ? AND t.width = 256
+            """
+        guard sqlite3_prepare_v2(handle, upperSQL, -1, &upper, nil) == SQLITE_OK, let upper else {
+            let message = String(cString: sqlite3_errmsg(handle))
+            sqlite3_finalize(full)
+            sqlite3_finalize(statement)
+            sqlite3_close_v2(handle)
+            throw StoreError(.unavailable, "cannot prepare the tile query: \(message)")
+        }
         self.db = handle
         self.select = statement
         self.selectFull = full
+        self.selectFullUpper = upper
     }
 
     deinit {
+        sqlite3_finalize(selectFullUpper)
         sqlite3_finalize(selectFull)
         sqlite3_finalize(select)
         sqlite3_close_v2(db)
@@ -103,21 +130,28 @@ private final class TileConnection {
         return try body(width, UnsafeRawBufferPointer(start: bytes, count: bytes == nil ? 0 : count))
     }
 
-    func readFullLeafTile<T>(
+    func readFullTile<T>(
+        level: Int64,
         index: Int64,
         _ body: (UnsafeRawBufferPointer, UnsafeRawBufferPointer) throws -> T
     ) throws -> T? {
-        sqlite3_bind_int64(selectFull, 1, index)
-        defer { sqlite3_reset(selectFull) }
-        let rc = sqlite3_step(selectFull)
+        let statement = level == 0 ? selectFull : selectFullUpper
+        if level == 0 {
+            sqlite3_bind_int64(statement, 1, index)
+        } else {
+            sqlite3_bind_int64(statement, 1, level)
+            sqlite3_bind_int64(statement, 2, index)
+        }
+        defer { sqlite3_reset(statement) }
+        let rc = sqlite3_step(statement)
         if rc == SQLITE_DONE { return nil }
         guard rc == SQLITE_ROW else {
             throw StoreError(.unavailable, "tile read failed: \(String(cString: sqlite3_errmsg(db)))")
         }
-        let tile = sqlite3_column_blob(selectFull, 0)
-        let tileCount = Int(sqlite3_column_bytes(selectFull, 0))
-        let interior = sqlite3_column_blob(selectFull, 1)
-        let interiorCount = Int(sqlite3_column_bytes(selectFull, 1))
+        let tile = sqlite3_column_blob(statement, 0)
+        let tileCount = Int(sqlite3_column_bytes(statement, 0))
+        let interior = sqlite3_column_blob(statement, 1)
+        let interiorCount = Int(sqlite3_column_bytes(statement, 1))
         return try body(
             UnsafeRawBufferPointer(start: tile, count: tile == nil ? 0 : tileCount),
             UnsafeRawBufferPointer(start: interior, count: interior == nil ? 0 : interiorCount)

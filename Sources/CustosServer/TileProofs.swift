@@ -49,20 +49,26 @@ public struct TileProofs: Sendable {
     /// A node source over the tree of `size` leaves: each tile from the cache, or read through `reader`, its
     /// subtrees computed at the width the proof needs (the stored tile may have grown since `size`; hashing only
     /// the needed prefix halves the cost of a random partial edge) and kept.
+    ///
+    /// A tile that is full in the store, with its interior nodes stored, is read, not hashed (up to 255 SHA-256
+    /// calls saved), also when the proof needs it at a narrower width (a consistency proof's old size): its nodes
+    /// complete within that width are the same. Such a level-0 tile is kept for this proof only, not in the shared
+    /// cache: reading it again costs one row read, and caching every random leaf's tile (16 KiB each) churned the
+    /// cache and had every proof fault in fresh heap pages — half of a proof's time at 10M entries
+    /// (docs/performance.md, "Inclusion tail").
     private func source(size: UInt64, reader: any LedgerTileReader) -> TiledNodeHashSource {
         let cache = self.cache
+        let thisProof = ProofTileMemo()
         let load: @Sendable (TileID) throws -> TileSubtrees? = { id in
-            if let held = cache.subtrees(id) { return held }
-            // A full leaf tile with its interior nodes stored: read, not hashed (255 SHA-256 calls saved).
-            if id.level == 0, id.width == TileID.fullWidth,
-                let stored = try reader.withFullLeafTile(
-                    index: id.index,
-                    { tile, interior in
-                        try? TileSubtrees(level: 0, index: id.index, fullTile: tile, interior: interior)
-                    }
-                ), let stored
-            {
-                cache.keep(stored)
+            if let held = cache.subtrees(id) ?? thisProof.subtrees(id) { return held }
+            if let stored = try reader.withFullTile(
+                level: id.level,
+                index: id.index,
+                { tile, interior in
+                    try? TileSubtrees(level: id.level, index: id.index, fullTile: tile, interior: interior)
+                }
+            ), let stored {
+                if id.level == 0 { thisProof.keep(stored) } else { cache.keep(stored) }
                 return stored
             }
             let read = try reader.withHashTile(level: id.level, index: id.index) { width, bytes in

@@ -11,6 +11,15 @@ public protocol LedgerTileReader: Sendable {
         index: UInt64,
         _ body: (UnsafeRawBufferPointer, UnsafeRawBufferPointer) throws -> T
     ) throws -> T?
+
+    /// Calls `body` with the bytes of full tile `index` at tile level `level` and the stored node hashes above its
+    /// 256 hashes (255 hashes, level by level), without copying them; nil when the tile is not full or no such nodes
+    /// are stored.
+    func withFullTile<T>(
+        level: Int,
+        index: UInt64,
+        _ body: (UnsafeRawBufferPointer, UnsafeRawBufferPointer) throws -> T
+    ) throws -> T?
 }
 
 extension LedgerTileReader {
@@ -19,6 +28,16 @@ extension LedgerTileReader {
         index: UInt64,
         _ body: (UnsafeRawBufferPointer, UnsafeRawBufferPointer) throws -> T
     ) throws -> T? { nil }
+
+    /// The stored interior nodes of full level-0 tiles only (``withFullLeafTile(index:_:)``) unless the reader
+    /// offers those of higher tiles.
+    public func withFullTile<T>(
+        level: Int,
+        index: UInt64,
+        _ body: (UnsafeRawBufferPointer, UnsafeRawBufferPointer) throws -> T
+    ) throws -> T? {
+        level == 0 ? try withFullLeafTile(index: index, body) : nil
+    }
 }
 
 extension LedgerStore {

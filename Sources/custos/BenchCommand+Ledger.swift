@@ -29,6 +29,8 @@ extension BenchCommand {
         var data: String?
         @Option(help: "Proofs of each kind to time.") var proofs: Int = 5000
         @Option(help: "Entries per append transaction while building.") var batch: Int = 65_536
+        @Flag(help: "Also print the proofs by the tiles they read and their page faults (slower: traced reads).")
+        var trace = false
 
         func run() async throws {
             guard entries > 0, proofs > 0, batch > 0 else { throw ValidationError("counts must be positive") }
@@ -76,9 +78,13 @@ extension BenchCommand {
 
             printError("Timing \(proofs) inclusion and \(proofs) consistency proofs…")
             let tileProofs = TileProofs(store: store, cache: TileSubtreeCache())
-            guard let reader = store.tileReader else {
+            guard let storeReader = store.tileReader else {
                 throw ValidationError("the store has no synchronous tile reads")
             }
+            let tracer = trace ? BenchProofTrace(wrapping: storeReader) : nil
+            let reader: any LedgerTileReader = tracer ?? storeReader
+            var inclusionPaths: [(cpu: Double, path: BenchProofTrace.Path, faults: Int)] = []
+            var consistencyPaths: [(cpu: Double, path: BenchProofTrace.Path, faults: Int)] = []
             var random = SystemRandomNumberGenerator()
             var inclusion: [Double] = []
             var consistency: [Double] = []
@@ -86,11 +92,17 @@ extension BenchCommand {
             var consistencyCPU: [Double] = []
             for _ in 0..<proofs {
                 let index = UInt64.random(in: 0..<n, using: &random)
+                let faults = tracer == nil ? 0 : BenchProofTrace.minorFaults()
+                _ = tracer?.take()
                 let cpu = Self.threadCPUSeconds()
                 start = ContinuousClock.now
                 let proof = try tileProofs.inclusion(index: index, size: n, reader: reader)
                 inclusion.append(BenchCommand.seconds(ContinuousClock.now - start))
                 inclusionCPU.append(Self.threadCPUSeconds() - cpu)
+                if let tracer {
+                    let path = tracer.take()
+                    inclusionPaths.append((inclusionCPU.last!, path, BenchProofTrace.minorFaults() - faults))
+                }
                 if inclusion.count <= 100 {
                     try proof.verify(leafHash: Self.entry(Int(index)).leafHash, rootHash: head.rootHash)
                 }
@@ -98,11 +110,17 @@ extension BenchCommand {
             for _ in 0..<proofs {
                 let newSize = UInt64.random(in: 2...n, using: &random)
                 let oldSize = UInt64.random(in: 1..<newSize, using: &random)
+                let faults = tracer == nil ? 0 : BenchProofTrace.minorFaults()
+                _ = tracer?.take()
                 let cpu = Self.threadCPUSeconds()
                 start = ContinuousClock.now
                 _ = try tileProofs.consistency(oldSize: oldSize, newSize: newSize, reader: reader)
                 consistency.append(BenchCommand.seconds(ContinuousClock.now - start))
                 consistencyCPU.append(Self.threadCPUSeconds() - cpu)
+                if let tracer {
+                    let path = tracer.take()
+                    consistencyPaths.append((consistencyCPU.last!, path, BenchProofTrace.minorFaults() - faults))
+                }
             }
             let verifyRate = Double(entries) / verifySeconds
             let hashRate = Double(entries) / baseline.seconds
@@ -127,6 +145,10 @@ extension BenchCommand {
                 (thread CPU time p50 \(Self.micros(conCPU.p50)) µs   p99 \(Self.micros(conCPU.p99)) µs)
                 """
             )
+            if trace {
+                printFlushed(BenchProofTrace.report(kind: "inclusion", samples: inclusionPaths))
+                printFlushed(BenchProofTrace.report(kind: "consistency", samples: consistencyPaths))
+            }
             BenchCommand.report(
                 "ledger",
                 [

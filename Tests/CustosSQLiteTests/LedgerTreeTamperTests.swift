@@ -137,6 +137,20 @@ struct LedgerTreeTamperTests {
         #expect(result.problems.first?.contains("interior nodes of leaf tile 2") == true)
     }
 
+    /// The interior nodes of a full level-1 tile are stored with it (migration v6-upper-tile-interiors) and checked:
+    /// altered, the verifier names the tile; deleted, the tree still verifies.
+    @Test func alteredInteriorNodesOfALevelOneTileAreCaught() async throws {
+        let (store, _, signer, _) = try await Self.makeStore(steps: [40_000, 65_536 + 10])
+        #expect(try await Self.verify(store, signer).problems == [])
+        try Self.edit(store, "upper_tile_interiors", "level = 1 AND idx = 0") { $0[200 * 32 + 3] ^= 0x01 }
+        let result = try await Self.verify(store, signer)
+        #expect(!result.isValid)
+        #expect(result.problems.first?.contains("interior nodes of tile 1/0") == true)
+        #expect(result.firstBadEntry == 65_535)
+        try Self.run("DELETE FROM upper_tile_interiors", on: store)
+        #expect(try await Self.verify(store, signer).problems == [])
+    }
+
     @Test func leafTilesWithoutStoredInteriorNodesStillVerify() async throws {
         let (store, _, signer, _) = try await Self.makeStore()
         try Self.run("DELETE FROM tile_interiors WHERE idx = 1", on: store)

@@ -123,6 +123,43 @@ struct TileProofsTests {
         #expect(try TileProofs(store: store).inclusion(index: 300, size: 1000, reader: reader) == expected)
     }
 
+    /// A full level-1 tile's interior nodes are stored with it too, also when it completes across appends, and every
+    /// proof reads them instead of hashing the tile: altered, a fresh cache's proof carries the altered node; with
+    /// the row gone the proof is hashed from the tile again, equal to the one from every node.
+    @Test func fullUpperTilesAreProvedFromTheirStoredInteriorNodes() async throws {
+        let dir = try TemporaryDirectory()
+        let store = try SQLiteStore(directory: dir.path)
+        let entries = (0..<65_836).map(Self.entry)
+        try await store.appendLedgerEntriesWithoutEvents(Array(entries[0..<40_000]))
+        try await store.appendLedgerEntriesWithoutEvents(Array(entries[40_000...]))
+        let reader = try #require(store.tileReader)
+        let stored = try reader.withFullTile(level: 1, index: 0) { _, interior in [UInt8](interior) }
+        let computed = try reader.withHashTile(level: 1, index: 0) { width, bytes in
+            try TileSubtrees(level: 1, index: 0, width: width, bytes: bytes).interiorBytes
+        }
+        #expect(stored != nil)
+        #expect(stored == computed)
+        #expect(try reader.withFullTile(level: 1, index: 1) { _, _ in true } == nil)  // partial: none stored
+        let table = MerkleNodeHashTable(leafHashes: entries.map(\.leafHash))
+        let expected = try InclusionProof.generate(leafIndex: 300, treeSize: 65_836, from: table)
+        #expect(try TileProofs(store: store).inclusion(index: 300, size: 65_836, reader: reader) == expected)
+        // Leaf 300 is under leaf tile 1 (hash 1 of level-1 tile 0): proof hash 9 is the sibling of the node over
+        // hashes 0–1, the node over hashes 2–3 — that tile's interior slot 1.
+        let queue = try DatabaseQueue(path: store.path)
+        try await queue.write { db in
+            var data = [UInt8](
+                try #require(try Data.fetchOne(db, sql: "SELECT data FROM upper_tile_interiors WHERE idx = 0"))
+            )
+            data[1 * 32] ^= 0x01
+            try db.execute(sql: "UPDATE upper_tile_interiors SET data = ? WHERE idx = 0", arguments: [Data(data)])
+        }
+        let altered = try TileProofs(store: store).inclusion(index: 300, size: 65_836, reader: reader)
+        #expect(altered.hashes[9] != expected.hashes[9])
+        #expect(Array(altered.hashes[0..<9]) == Array(expected.hashes[0..<9]))
+        try await queue.write { try $0.execute(sql: "DELETE FROM upper_tile_interiors") }
+        #expect(try TileProofs(store: store).inclusion(index: 300, size: 65_836, reader: reader) == expected)
+    }
+
     /// A proof for a size whose tiles are not stored fails rather than inventing nodes.
     @Test func aMissingTileIsAnErrorNotAProof() async throws {
         let dir = try TemporaryDirectory()
