@@ -5,39 +5,30 @@ import Foundation
 import GRDB
 import GRDBSQLite
 
-/// An event with everything the insert needs computed before the write lock is taken.
-struct PreparedEvent: Sendable {
+/// An event with everything the insert needs computed before the write lock is taken (a class, so that the writer's
+/// loops pass a reference instead of copying the event's many strings).
+final class PreparedEvent: Sendable {
     let event: AccessEvent
     let body: [UInt8]
-    let actorHash: Int64
-    let sessionHash: Int64?
-    let actionHash: Int64
-    let datasetHash: Int64?
-    let resourceHash: Int64?
-    let appHash: Int64
-    let idempotencyKey: String?
-    let idempotencyHash: Int64?
-    let subjectHashes: [Int64]
+    let keys: EventIndexKeys
     /// Fresh claim salts (``EventClaims``) and the commitment they give.
     let salts: [UInt8]
     let commitment: TreeHash
 
-    init(_ e: AccessEvent, _ committed: CommittedEvent) {
-        self.init(e, body: committed.body, salts: committed.salts, commitment: committed.commitment)
+    convenience init(_ e: AccessEvent, _ committed: CommittedEvent) {
+        self.init(
+            e,
+            body: committed.body,
+            keys: committed.keys,
+            salts: committed.salts,
+            commitment: committed.commitment
+        )
     }
 
-    init(_ e: AccessEvent, body: [UInt8], salts: [UInt8], commitment: TreeHash) {
+    init(_ e: AccessEvent, body: [UInt8], keys: EventIndexKeys, salts: [UInt8], commitment: TreeHash) {
         event = e
         self.body = body
-        actorHash = StableHash.of(e.actor.id)
-        sessionHash = e.actor.session.map(StableHash.of)
-        actionHash = StableHash.of(e.action)
-        datasetHash = e.resource?.dataset.map(StableHash.of)
-        resourceHash = e.resource?.id.map(StableHash.of)
-        appHash = StableHash.of(e.app)
-        idempotencyKey = e.id.map { e.app + "\u{0}" + $0 }
-        idempotencyHash = e.id.map { StableHash.of(e.app, $0) }
-        subjectHashes = Array(Set(e.subjects.map(StableHash.of))).sorted()
+        self.keys = keys
         self.salts = salts
         self.commitment = commitment
     }
@@ -63,6 +54,14 @@ private struct RollupTotals {
         bytes += e.bytes ?? 0
         first = min(first, e.time.millisecondsSinceEpoch)
         last = max(last, e.time.millisecondsSinceEpoch)
+    }
+
+    mutating func merge(_ other: RollupTotals) {
+        events += other.events
+        rows += other.rows
+        bytes += other.bytes
+        first = min(first, other.first)
+        last = max(last, other.last)
     }
 }
 
@@ -94,7 +93,13 @@ extension SQLiteStore: EventStore {
         guard ledgerEnabled else {
             let prepared = requests.map { request in
                 request.map {
-                    PreparedEvent($0, body: $0.canonicalBytes, salts: [], commitment: MerkleTreeHasher.emptyTreeHash)
+                    PreparedEvent(
+                        $0,
+                        body: $0.canonicalBytes,
+                        keys: EventIndexKeys($0),
+                        salts: [],
+                        commitment: MerkleTreeHasher.emptyTreeHash
+                    )
                 }
             }
             return try await write(prepared, received: received)
@@ -149,7 +154,8 @@ extension SQLiteStore: EventStore {
         )
         let insertSubject = try RawStatement(db, "INSERT OR IGNORE INTO event_subjects(subject_h, seq) VALUES (?, ?)")
         let findID = try RawStatement(db, "SELECT seq, body FROM events WHERE idem_h = ?")
-        var committedIDs: [String: (seq: Int64, body: [UInt8])] = [:]
+        // Client ids stored by this transaction, by hash (a cache in front of `findID`, which sees them too).
+        var committedIDs: [Int64: (seq: Int64, prepared: PreparedEvent)] = [:]
         var days: [RollupKey: RollupTotals] = [:]
         var hours: [RollupKey: RollupTotals] = [:]
         var totals: [RollupKey: RollupTotals] = [:]
@@ -164,9 +170,11 @@ extension SQLiteStore: EventStore {
             var existing: [Int: Int64] = [:]
             var conflicts: [IDConflict] = []
             for (i, p) in request.enumerated() {
-                guard let key = p.idempotencyKey, let hash = p.idempotencyHash, let id = p.event.id else { continue }
-                if let prior = committedIDs[key] {
-                    if prior.body == p.body {
+                guard let hash = p.keys.clientID, let id = p.event.id else { continue }
+                if let prior = committedIDs[hash], prior.prepared.event.id == id,
+                    prior.prepared.event.app == p.event.app
+                {
+                    if prior.prepared.body == p.body {
                         existing[i] = prior.seq
                     } else {
                         conflicts.append(IDConflict(index: i, id: id, existingSeq: prior.seq))
@@ -203,16 +211,16 @@ extension SQLiteStore: EventStore {
                 insertEvent.bind(1, seq)
                 insertEvent.bind(2, e.time.millisecondsSinceEpoch)
                 insertEvent.bind(3, received.millisecondsSinceEpoch)
-                insertEvent.bind(4, p.actorHash)
-                insertEvent.bind(5, p.sessionHash)
-                insertEvent.bind(6, p.actionHash)
+                insertEvent.bind(4, p.keys.actor)
+                insertEvent.bind(5, p.keys.session)
+                insertEvent.bind(6, p.keys.action)
                 insertEvent.bind(7, Int64(OutcomeCode.of(e.outcome)))
-                insertEvent.bind(8, p.datasetHash)
-                insertEvent.bind(9, p.resourceHash)
-                insertEvent.bind(10, p.appHash)
+                insertEvent.bind(8, p.keys.dataset)
+                insertEvent.bind(9, p.keys.resource)
+                insertEvent.bind(10, p.keys.app)
                 insertEvent.bind(11, e.rows)
                 insertEvent.bind(12, e.bytes)
-                insertEvent.bind(13, p.idempotencyHash)
+                insertEvent.bind(13, p.keys.clientID)
                 insertEvent.bindBlob(14, p.body)
                 if ledger {
                     let entry = LedgerEntry(
@@ -229,18 +237,15 @@ extension SQLiteStore: EventStore {
                     insertEvent.bind(16, nil as Int64?)
                 }
                 try insertEvent.run()
-                for s in p.subjectHashes {
+                for s in p.keys.subjects {
                     insertSubject.bind(1, s)
                     insertSubject.bind(2, seq)
                     try insertSubject.run()
                 }
-                if let key = p.idempotencyKey { committedIDs[key] = (seq, p.body) }
+                if let hash = p.keys.clientID { committedIDs[hash] = (seq, p) }
                 if let dataset = e.resource?.dataset {
-                    days[RollupKey(dataset: dataset, bucket: e.time.dayNumber, actor: e.actor.id), default: .init()]
-                        .add(e)
                     let hour = e.time.millisecondsSinceEpoch.floorDivided(by: 3_600_000)
                     hours[RollupKey(dataset: dataset, bucket: hour, actor: e.actor.id), default: .init()].add(e)
-                    totals[RollupKey(dataset: dataset, bucket: 0, actor: e.actor.id), default: .init()].add(e)
                 }
                 let sk = SessionKey(actor: e.actor.id, session: SessionSummary.key(of: e))
                 sessions[
@@ -263,6 +268,12 @@ extension SQLiteStore: EventStore {
                 stored += 1
             }
             results.append(.accepted(AppendReceipt(seqs: seqs, stored: stored, duplicates: request.count - stored)))
+        }
+        // Days and all-time cells are sums of hour cells (an hour lies within one UTC day).
+        for (k, t) in hours {
+            days[RollupKey(dataset: k.dataset, bucket: k.bucket.floorDivided(by: 24), actor: k.actor), default: .init()]
+                .merge(t)
+            totals[RollupKey(dataset: k.dataset, bucket: 0, actor: k.actor), default: .init()].merge(t)
         }
         try applyDatasetRollup(days, table: "dataset_daily", bucket: "day", db: db)
         try applyDatasetRollup(hours, table: "dataset_hourly", bucket: "hour", db: db)

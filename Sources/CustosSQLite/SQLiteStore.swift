@@ -19,6 +19,10 @@ public final class SQLiteStore: Sendable {
         /// Whether appended events join the Merkle tree (salts, leaf, tiles). Only `custos bench store` turns it off,
         /// to measure what the ledger costs; a store written without it has no verifiable record of those events.
         public var ledger: Bool = true
+        /// The page size of a database file this store creates, in bytes (a power of two from 512 to 65,536); nil
+        /// keeps SQLite's default (4,096). It has no effect on an existing file. Benchmarks use it to measure the
+        /// choice (docs/performance.md).
+        public var pageSize: Int?
 
         /// The defaults.
         public init() {}
@@ -47,7 +51,9 @@ public final class SQLiteStore: Sendable {
         let durable = options.durable
         let writerCache = options.writerCacheKiB
         let readerCache = options.readerCacheKiB
+        let pageSize = options.pageSize
         config.prepareDatabase { db in
+            if let pageSize, !db.configuration.readonly { try db.execute(sql: "PRAGMA page_size = \(pageSize)") }
             try db.execute(sql: "PRAGMA synchronous = \(durable ? "FULL" : "OFF")")
             let cache = db.configuration.readonly ? readerCache : writerCache
             try db.execute(sql: "PRAGMA cache_size = -\(cache)")

@@ -58,80 +58,69 @@ public enum EventClaims {
         return (committed.salts, committed.commitment)
     }
 
-    /// The canonical body, fresh salts and commitment of each event, in order: one pass over each event's JSON
-    /// (the body is assembled from the members' canonical encodings, which are also the claim values) and one
-    /// draw of random salts for the whole batch.
+    /// The canonical body, fresh salts, commitment and index keys of each event, in order: one pass writes each
+    /// event's canonical body straight from its fields (``AccessEvent/writeCanonical(into:member:subject:)``) and
+    /// notes where each claim value lies in it, one draw of random salts serves the whole batch, and each claim is
+    /// hashed in place in the body.
     public static func commit(_ events: [AccessEvent]) -> [CommittedEvent] {
         var bodies: [[UInt8]] = []
-        var claimLists: [[(name: String, value: [UInt8])]] = []
         bodies.reserveCapacity(events.count)
-        claimLists.reserveCapacity(events.count)
-        var total = 0
+        // Every event's claims, flattened: `claimEnds[i]` is one past the last claim of event `i`.
+        var claims: [(name: String, value: Range<Int>)] = []
+        claims.reserveCapacity(events.count * 14)
+        var claimEnds: [Int] = []
+        claimEnds.reserveCapacity(events.count)
         for event in events {
-            guard case .object(let object) = event.jsonValue else { preconditionFailure("an event is a JSON object") }
-            let order = object.keys.indices.sorted {
-                object.keys[$0].utf16.lexicographicallyPrecedes(object.keys[$1].utf16)
-            }
-            var body: [UInt8] = [UInt8(ascii: "{")]
-            body.reserveCapacity(512)
-            var claims: [(name: String, value: [UInt8])] = []
-            claims.reserveCapacity(order.count + 2)
-            for (n, i) in order.enumerated() {
-                let key = object.keys[i]
-                if n > 0 { body.append(UInt8(ascii: ",")) }
-                CanonicalJSON.writeString(key, into: &body)
-                body.append(UInt8(ascii: ":"))
-                if key == "subjects", case .array(let subjects) = object.values[i] {
-                    body.append(UInt8(ascii: "["))
-                    for (k, subject) in subjects.enumerated() {
-                        if k > 0 { body.append(UInt8(ascii: ",")) }
-                        let encoded = CanonicalJSON.encode(subject)
-                        body.append(contentsOf: encoded)
-                        claims.append(("subject", encoded))
-                    }
-                    body.append(UInt8(ascii: "]"))
-                } else {
-                    let encoded = CanonicalJSON.encode(object.values[i])
-                    body.append(contentsOf: encoded)
-                    claims.append((key, encoded))
-                }
-            }
-            body.append(UInt8(ascii: "}"))
-            total += claims.count
+            var body: [UInt8] = []
+            body.reserveCapacity(768)
+            event.writeCanonical(
+                into: &body,
+                member: { name, range in claims.append((name, range)) },
+                subject: { range in claims.append(("subject", range)) }
+            )
             bodies.append(body)
-            claimLists.append(claims)
+            claimEnds.append(claims.count)
         }
-        let salts = SaltedClaim.randomSalts(count: total)
+        let salts = SaltedClaim.randomSalts(count: claims.count)
         var out: [CommittedEvent] = []
         out.reserveCapacity(events.count)
-        var offset = 0
-        for (body, claims) in zip(bodies, claimLists) {
-            var digests: [TreeHash] = []
-            digests.reserveCapacity(claims.count)
-            let start = offset
-            for claim in claims {
-                digests.append(
-                    SaltedClaim.digest(
-                        salt: salts[offset..<offset + SaltedClaim.saltSize],
-                        name: claim.name,
-                        value: claim.value
+        var claim = 0
+        var digests: [TreeHash] = []
+        salts.withUnsafeBytes { saltBytes in
+            for (i, body) in bodies.enumerated() {
+                let first = claim
+                digests.removeAll(keepingCapacity: true)
+                body.withUnsafeBytes { bodyBytes in
+                    while claim < claimEnds[i] {
+                        let (name, range) = claims[claim]
+                        let saltStart = claim * SaltedClaim.saltSize
+                        digests.append(
+                            SaltedClaim.digest(
+                                salt: UnsafeRawBufferPointer(
+                                    rebasing: saltBytes[saltStart..<saltStart + SaltedClaim.saltSize]
+                                ),
+                                name: name,
+                                value: UnsafeRawBufferPointer(rebasing: bodyBytes[range])
+                            )
+                        )
+                        claim += 1
+                    }
+                }
+                out.append(
+                    CommittedEvent(
+                        body: body,
+                        salts: Array(salts[first * SaltedClaim.saltSize..<claim * SaltedClaim.saltSize]),
+                        commitment: ClaimCommitment.commitment(overDigests: digests),
+                        keys: EventIndexKeys(events[i])
                     )
                 )
-                offset += SaltedClaim.saltSize
             }
-            out.append(
-                CommittedEvent(
-                    body: body,
-                    salts: Array(salts[start..<offset]),
-                    commitment: ClaimCommitment.commitment(overDigests: digests)
-                )
-            )
         }
         return out
     }
 }
 
-/// An event ready to store: its canonical body, claim salts and the commitment they give.
+/// An event ready to store: its canonical body, claim salts, the commitment they give, and its index keys.
 public struct CommittedEvent: Sendable, Hashable {
     /// The RFC 8785 canonical JSON of the event (equal to `AccessEvent.canonicalBytes`).
     public var body: [UInt8]
@@ -139,4 +128,6 @@ public struct CommittedEvent: Sendable, Hashable {
     public var salts: [UInt8]
     /// The ``ClaimCommitment`` over the salted claims.
     public var commitment: TreeHash
+    /// The keys a store indexes the event by.
+    public var keys: EventIndexKeys
 }

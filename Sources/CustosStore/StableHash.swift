@@ -4,17 +4,31 @@
 public enum StableHash {
     /// FNV-1a over the UTF-8 bytes, finished with a 64-bit mixer, as a signed integer for SQL columns.
     public static func of(_ s: String) -> Int64 {
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        for b in s.utf8 {
-            h ^= UInt64(b)
-            h = h &* 0x100_0000_01b3
-        }
-        return Int64(bitPattern: mix(h))
+        Int64(bitPattern: mix(fold(s, into: offsetBasis)))
     }
 
-    /// The hash of two strings joined unambiguously (e.g. an app and its client id).
+    /// The hash of two strings joined unambiguously (e.g. an app and its client id): the hash of `a`, a zero
+    /// byte and `b` as one string, computed without building it.
     public static func of(_ a: String, _ b: String) -> Int64 {
-        of(a + "\u{0}" + b)
+        var h = fold(a, into: offsetBasis)
+        h = (h ^ 0) &* prime
+        return Int64(bitPattern: mix(fold(b, into: h)))
+    }
+
+    private static let offsetBasis: UInt64 = 0xcbf2_9ce4_8422_2325
+    private static let prime: UInt64 = 0x100_0000_01b3
+
+    /// FNV-1a steps over the UTF-8 bytes of `s`, from state `h`.
+    private static func fold(_ s: String, into h0: UInt64) -> UInt64 {
+        var h = h0
+        var s = s
+        s.withUTF8 { bytes in
+            for b in bytes {
+                h ^= UInt64(b)
+                h = h &* prime
+            }
+        }
+        return h
     }
 
     private static func mix(_ x0: UInt64) -> UInt64 {

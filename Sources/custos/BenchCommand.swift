@@ -80,10 +80,13 @@ struct BenchCommand: AsyncParsableCommand {
 
         @Option(help: "Events to ingest.") var events: Int = 200_000
         @Option(help: "Events per transaction.") var batch: Int = 1000
+        @Option(help: "Page size of the new database files, in bytes (default: SQLite's 4096).") var pageSize: Int?
 
         func run() async throws {
             printError("Generating \(events) simulated events…")
             let all = BenchCommand.events(events)
+            var options = SQLiteStore.Options()
+            options.pageSize = pageSize
             let sha = BenchCommand.sha256MegabytesPerSecond()
             let rawDir = try BenchCommand.temporaryDirectory("raw")
             let storeDir = try BenchCommand.temporaryDirectory("store")
@@ -91,9 +94,9 @@ struct BenchCommand: AsyncParsableCommand {
             let offDir = try BenchCommand.temporaryDirectory("ledger-off")
             defer { for d in [rawDir, storeDir, groupDir, offDir] { try? FileManager.default.removeItem(atPath: d) } }
             printError("Raw SQLite baseline…")
-            let raw = try SQLiteBaseline.insertSeconds(all, batchSize: batch, directory: rawDir)
+            let raw = try SQLiteBaseline.insertSeconds(all, batchSize: batch, directory: rawDir, options: options)
             printError("Store ingest with the ledger off (no salts, leaves, tiles), one request per transaction…")
-            var offOptions = SQLiteStore.Options()
+            var offOptions = options
             offOptions.ledger = false
             let off = try await Self.ingestSeconds(
                 all,
@@ -101,11 +104,11 @@ struct BenchCommand: AsyncParsableCommand {
                 store: try SQLiteStore(directory: offDir, options: offOptions)
             )
             printError("Store ingest, one request per transaction…")
-            let store = try SQLiteStore(directory: storeDir)
+            let store = try SQLiteStore(directory: storeDir, options: options)
             let ours = try await Self.ingestSeconds(all, batch: batch, store: store)
             var start = ContinuousClock.now
             printError("Store ingest through the group-commit pipeline, 8 concurrent submitters…")
-            let grouped = try SQLiteStore(directory: groupDir)
+            let grouped = try SQLiteStore(directory: groupDir, options: options)
             let pipeline = IngestPipeline(store: grouped, clock: CustosAPI.systemClock)
             start = ContinuousClock.now
             try await withThrowingTaskGroup(of: Void.self) { group in
@@ -124,7 +127,7 @@ struct BenchCommand: AsyncParsableCommand {
             let n = Double(all.count)
             printFlushed(
                 """
-                events \(all.count), batch \(batch), durable (WAL, synchronous=FULL)
+                events \(all.count), batch \(batch), durable (WAL, synchronous=FULL), page size \(pageSize ?? 4096)
                 raw SQLite inserts (baseline):   \(Int(n / raw)) events/s
                 store ingest:                    \(Int(n / ours)) events/s   ratio \(String(format: "%.2f", raw / ours))
                 store ingest, ledger off:        \(Int(n / off)) events/s   ledger on/off \(String(format: "%.2f", off / ours))
@@ -222,11 +225,14 @@ struct BenchCommand: AsyncParsableCommand {
         @Option(help: "Events in the store.") var events: Int = 1_000_000
         @Option(help: "Samples per query.") var samples: Int = 300
         @Option(help: "Keep the store in this directory (reused when it already holds events).") var data: String?
+        @Option(help: "Page size of a new database file, in bytes (default: SQLite's 4096).") var pageSize: Int?
 
         func run() async throws {
             let dir = try data ?? BenchCommand.temporaryDirectory("queries")
             defer { if data == nil { try? FileManager.default.removeItem(atPath: dir) } }
-            let store = try SQLiteStore(directory: dir)
+            var options = SQLiteStore.Options()
+            options.pageSize = pageSize
+            let store = try SQLiteStore(directory: dir, options: options)
             let pipeline = IngestPipeline(store: store, clock: CustosAPI.systemClock)
             var actors: [String] = []
             var sessions: [String] = []
@@ -241,6 +247,7 @@ struct BenchCommand: AsyncParsableCommand {
             var batch: [AccessEvent] = []
             var rssSamples: [Double] = []
             let start = ContinuousClock.now
+            var millionStart = start
             try await withThrowingTaskGroup(of: Void.self) { group in
                 var inFlight = 0
                 for e in simulation.events() {
@@ -267,7 +274,12 @@ struct BenchCommand: AsyncParsableCommand {
                         }
                         if count % 1_000_000 == 0 {
                             rssSamples.append(BenchCommand.memory().rss)
-                            printError("  \(count) events, RSS \(Int(rssSamples.last!)) MiB")
+                            let now = ContinuousClock.now
+                            let rate = Int(1_000_000 / BenchCommand.seconds(now - millionStart))
+                            millionStart = now
+                            printError(
+                                "  \(count) events, RSS \(Int(rssSamples.last!)) MiB, \(rate) events/s this million"
+                            )
                         }
                     }
                     if count == events { break }
