@@ -94,6 +94,9 @@ public final class SQLiteStore: Sendable {
         migrator.registerMigration(SQLiteTileInteriorsSchema.migration) { db in
             for sql in SQLiteTileInteriorsSchema.statements { try db.execute(sql: sql) }
         }
+        migrator.registerMigration(SQLiteActivityDailySchema.migration) { db in
+            for sql in SQLiteActivityDailySchema.statements { try db.execute(sql: sql) }
+        }
         try migrator.migrate(pool)
     }
 

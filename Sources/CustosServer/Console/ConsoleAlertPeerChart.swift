@@ -15,19 +15,24 @@ extension CustosAPI {
         rules: [String],
         label: String
     ) async throws -> (svg: String, note: String)? {
-        guard let access = alerts, let checkpoint = try await access.store.detectionCheckpoint(),
-            let states = try? JSONDecoder().decode([String: Data].self, from: Data(checkpoint.state)),
-            let state = states["baselines"],
-            let snapshot = try? JSONDecoder().decode(BaselineSnapshot.self, from: state)
+        guard let access = alerts,
+            let snapshot = try await console.peerChartInputs.snapshot(
+                now: clock().millisecondsSinceEpoch,
+                load: {
+                    guard let checkpoint = try await access.store.detectionCheckpoint(),
+                        let states = try? JSONDecoder().decode([String: Data].self, from: Data(checkpoint.state)),
+                        let state = states["baselines"]
+                    else { return nil }
+                    return try? JSONDecoder().decode(BaselineSnapshot.self, from: state)
+                }
+            )
         else { return nil }
         let configuration =
             console.configuration.rulesDirectory.flatMap {
                 DetectionWiring.loadBaselines(rulesDirectory: $0, logger: Logger(label: "custos.console"))
             } ?? BaselineConfiguration()
         let measure = BaselineMeasure.allCases.first { rules.contains($0.ruleID) } ?? .dailySubjects
-        let current = entities.current
-        let directory =
-            current.documents.isEmpty ? BaselineDirectory() : BaselineDirectory(entities: current.entitiesJSON)
+        let directory = console.peerChartInputs.directory(of: entities.current)
         guard
             let c = snapshot.comparison(
                 actor: alert.actor,
