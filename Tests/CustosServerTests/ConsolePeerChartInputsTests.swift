@@ -1,7 +1,8 @@
 import CustosCore
 import CustosDetect
 import CustosPolicy
-import Synchronization
+import CustosStore
+import Foundation
 import Testing
 
 @testable import CustosServer
@@ -39,25 +40,35 @@ struct ConsolePeerChartInputsTests {
         #expect(next.users.keys.sorted() == ["officer-9"])
     }
 
-    @Test func theBaselineStateIsReadAgainOnlyAfterItsLifetime() async {
+    /// A detection checkpoint holding the baseline state `marker` (and another source's state), or none.
+    static func checkpoint(covered: Int64, baselines marker: Int64?) throws -> DetectionCheckpoint {
+        var states: [String: Data] = ["rules": Data("{}".utf8)]
+        if let marker { states["baselines"] = try JSONEncoder().encode(Self.state(marker)) }
+        return DetectionCheckpoint(coveredSeq: covered, state: Array(try JSONEncoder().encode(states)))
+    }
+
+    @Test func aCheckpointIsDecodedOnceAndARecentStateIsShownAgainForAWhile() throws {
         let inputs = ConsolePeerChartInputs()
-        let loads = Mutex(0)
-        func view(at now: Int64, _ marker: Int64?) async -> Int64? {
-            await inputs.snapshot(now: now) {
-                loads.withLock { $0 += 1 }
-                return marker.map(Self.state)
-            }?.processedEventCount
-        }
-        // No state yet: nothing is kept, so the state is shown as soon as detection has saved one.
-        #expect(await view(at: 1_000, nil) == nil)
-        #expect(await view(at: 1_001, 1) == 1)
-        #expect(await view(at: 1_002, 2) == 1)
-        #expect(loads.withLock { $0 } == 2)
-        let lifetime = ConsolePeerChartInputs.snapshotLifetimeMilliseconds
-        #expect(await view(at: 1_001 + lifetime - 1, 3) == 1)
-        #expect(await view(at: 1_001 + lifetime, 4) == 4)
-        // A clock that went back reads the state again rather than trusting the cached one.
-        #expect(await view(at: 500, 5) == 5)
-        #expect(loads.withLock { $0 } == 4)
+        #expect(inputs.recentBaselines(now: 0) == nil)
+        let first = try Self.checkpoint(covered: 10, baselines: 1)
+        #expect(inputs.baselines(in: first, now: 1_000)?.processedEventCount == 1)
+        // A later checkpoint is decoded anew (a view that needs it, e.g. for a user the recent state lacks, gets it).
+        #expect(
+            inputs.baselines(in: try Self.checkpoint(covered: 11, baselines: 2), now: 2_000)?.processedEventCount == 2
+        )
+        #expect(
+            inputs.baselines(in: try Self.checkpoint(covered: 11, baselines: 3), now: 2_500)?.processedEventCount == 3
+        )
+        let reuse = ConsolePeerChartInputs.reuseMilliseconds
+        #expect(inputs.recentBaselines(now: 2_500)?.processedEventCount == 3)
+        #expect(inputs.recentBaselines(now: 2_500 + reuse - 1)?.processedEventCount == 3)
+        #expect(inputs.recentBaselines(now: 2_500 + reuse) == nil)
+        #expect(inputs.recentBaselines(now: 2_000) == nil, "a clock that went back trusts nothing kept")
+        #expect(inputs.baselines(in: try Self.checkpoint(covered: 12, baselines: nil), now: 3_000) == nil)
+        #expect(inputs.recentBaselines(now: 3_000) == nil)
+        #expect(
+            inputs.baselines(in: DetectionCheckpoint(coveredSeq: 13, state: Array("not json".utf8)), now: 3_000) == nil
+        )
+        #expect(inputs.baselines(in: first, now: 4_000)?.processedEventCount == 1)
     }
 }

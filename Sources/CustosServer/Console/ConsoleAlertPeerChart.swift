@@ -15,32 +15,28 @@ extension CustosAPI {
         rules: [String],
         label: String
     ) async throws -> (svg: String, note: String)? {
-        guard let access = alerts,
-            let snapshot = try await console.peerChartInputs.snapshot(
-                now: clock().millisecondsSinceEpoch,
-                load: {
-                    guard let checkpoint = try await access.store.detectionCheckpoint(),
-                        let states = try? JSONDecoder().decode([String: Data].self, from: Data(checkpoint.state)),
-                        let state = states["baselines"]
-                    else { return nil }
-                    return try? JSONDecoder().decode(BaselineSnapshot.self, from: state)
-                }
-            )
-        else { return nil }
+        guard let access = alerts else { return nil }
         let configuration =
             console.configuration.rulesDirectory.flatMap {
                 DetectionWiring.loadBaselines(rulesDirectory: $0, logger: Logger(label: "custos.console"))
             } ?? BaselineConfiguration()
         let measure = BaselineMeasure.allCases.first { rules.contains($0.ruleID) } ?? .dailySubjects
         let directory = console.peerChartInputs.directory(of: entities.current)
-        guard
-            let c = snapshot.comparison(
+        func compare(_ snapshot: BaselineSnapshot) -> BaselineComparison? {
+            snapshot.comparison(
                 actor: alert.actor,
                 measure: measure,
                 directory: directory,
                 configuration: configuration
             )
-        else { return nil }
+        }
+        // The state decoded for a view of the last seconds when it knows the user; else the latest checkpoint's.
+        let now = clock().millisecondsSinceEpoch
+        var comparison = console.peerChartInputs.recentBaselines(now: now).flatMap(compare)
+        if comparison == nil, let checkpoint = try await access.store.detectionCheckpoint() {
+            comparison = console.peerChartInputs.baselines(in: checkpoint, now: now).flatMap(compare)
+        }
+        guard let c = comparison else { return nil }
         let what =
             switch measure {
             case .dailyRows: "Rows exported per local day"
