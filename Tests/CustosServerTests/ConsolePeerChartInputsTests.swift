@@ -60,12 +60,13 @@ struct ConsolePeerChartInputsTests {
             inputs.baselines(in: try Self.checkpoint(covered: 11, baselines: 3), now: 2_500)?.processedEventCount == 3
         )
         let reuse = ConsolePeerChartInputs.reuseMilliseconds
-        #expect(inputs.recentBaselines(now: 2_500)?.processedEventCount == 3)
-        #expect(inputs.recentBaselines(now: 2_500 + reuse - 1)?.processedEventCount == 3)
+        #expect(inputs.recentBaselines(now: 2_500)?.value?.processedEventCount == 3)
+        #expect(inputs.recentBaselines(now: 2_500 + reuse - 1)?.decodedAt == 2_500)
         #expect(inputs.recentBaselines(now: 2_500 + reuse) == nil)
         #expect(inputs.recentBaselines(now: 2_000) == nil, "a clock that went back trusts nothing kept")
         #expect(inputs.baselines(in: try Self.checkpoint(covered: 12, baselines: nil), now: 3_000) == nil)
-        #expect(inputs.recentBaselines(now: 3_000) == nil)
+        let empty = inputs.recentBaselines(now: 3_000)
+        #expect(empty?.decodedAt == 3_000 && empty?.value == nil, "a checkpoint without baselines is kept as such")
         #expect(
             inputs.baselines(in: DetectionCheckpoint(coveredSeq: 13, state: Array("not json".utf8)), now: 3_000) == nil
         )

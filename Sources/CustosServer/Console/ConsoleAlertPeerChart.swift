@@ -30,10 +30,14 @@ extension CustosAPI {
                 configuration: configuration
             )
         }
-        // The state decoded for a view of the last seconds when it knows the user; else the latest checkpoint's.
+        // The state decoded for a view of the last seconds, when it knows the user or was decoded after the alert
+        // last changed (detection saves its state with the findings); else the latest checkpoint's.
         let now = clock().millisecondsSinceEpoch
-        var comparison = console.peerChartInputs.recentBaselines(now: now).flatMap(compare)
-        if comparison == nil, let checkpoint = try await access.store.detectionCheckpoint() {
+        let recent = console.peerChartInputs.recentBaselines(now: now)
+        var comparison = recent?.value.flatMap(compare)
+        if comparison == nil, (recent?.decodedAt ?? .min) < alert.updated.millisecondsSinceEpoch,
+            let checkpoint = try await access.store.detectionCheckpoint()
+        {
             comparison = console.peerChartInputs.baselines(in: checkpoint, now: now).flatMap(compare)
         }
         guard let c = comparison else { return nil }

@@ -7,7 +7,8 @@ import Synchronization
 /// directory of one entity version (building it sorts and indexes every entity of the directory) and the baseline
 /// detector's state decoded from a detection checkpoint (megabytes of JSON on a large store: about 200 ms at
 /// 10 M events). The chart shows completed days, which change once a day, so a state decoded less than
-/// ``reuseMilliseconds`` ago is shown again although detection has saved newer checkpoints since.
+/// ``reuseMilliseconds`` ago is shown again although detection has saved newer checkpoints since (every page view
+/// is an event it processes), unless it lacks the user and was decoded before the alert last changed.
 final class ConsolePeerChartInputs: Sendable {
     /// How long a decoded baseline state is shown again before the latest checkpoint is decoded.
     static let reuseMilliseconds: Int64 = 30_000
@@ -27,11 +28,12 @@ final class ConsolePeerChartInputs: Sendable {
         return built
     }
 
-    /// The baseline state decoded less than ``reuseMilliseconds`` before `now`, if any.
-    func recentBaselines(now: Int64) -> BaselineSnapshot? {
+    /// The baseline state decoded less than ``reuseMilliseconds`` before `now` (nil inside when that checkpoint held
+    /// none) and when it was decoded; nil when there is none so recent.
+    func recentBaselines(now: Int64) -> (value: BaselineSnapshot?, decodedAt: Int64)? {
         guard let hit = cached.withLock({ $0.snapshot }), (0..<Self.reuseMilliseconds).contains(now - hit.decodedAt)
         else { return nil }
-        return hit.value
+        return (hit.value, hit.decodedAt)
     }
 
     /// The baseline detector's state in `checkpoint` (nil when it holds none), decoded once per checkpoint.
