@@ -6,8 +6,8 @@
 
 The data directory must already hold events (e.g. `custos simulate` + `custos ingest`). The script adds a
 privacy-officer account `bench-XXXX`, starts `custos serve` on a free port, signs in, picks a real actor, session,
-dataset, subject and event, times each page, and stops the server. Every timed view is itself recorded as a
-custos.read event, as in production.
+dataset, subject, event and alert (when detection has produced any: DATA/rules holds the rule pack), times each
+page, and stops the server. Every timed view is itself recorded as a custos.read event, as in production.
 """
 
 from __future__ import annotations
@@ -58,6 +58,8 @@ def main() -> int:
         r = s.post(url + "/login", data={"username": user, "password": PASSWORD}, allow_redirects=False)
         assert r.status_code == 302, r.text
         q = urllib.parse.quote
+        # An alert to open: the first of the queue (the riskiest); none when the store has no rule pack.
+        alert = re.search(r'href="/alerts/([0-9A-Za-z_-]+)"', s.get(url + "/alerts").text)
         actor, session = sample["actor"]["id"], sample["actor"]["session"]
         dataset, subject, seq = sample["resource"]["dataset"], sample["subjects"][0], sample["seq"]
         pages = {
@@ -72,9 +74,13 @@ def main() -> int:
             "event with proof": f"/events/{seq}",
             "subject report": f"/subjects/report?subject={q(subject)}",
             "subject bundle (proofs)": f"/subjects/report.json?subject={q(subject)}",
+            "alert queue": "/alerts",
+            "alert queue (open, by last seen)": "/alerts?status=open&sort=last_seen",
             "ledger": "/ledger",
             "rules & policies": "/rules",
         }
+        if alert:
+            pages["alert page"] = f"/alerts/{alert.group(1)}"
         print(f"| page | p50 ms | p95 ms | status |")
         print(f"|---|---:|---:|---|")
         for name, path in pages.items():

@@ -20,7 +20,7 @@ extension SQLiteStore: ActivityStore {
                 arguments.append(upper)
             }
             let sql = """
-                SELECT day, sum(events) FROM dataset_daily
+                SELECT day, sum(events) FROM activity_daily
                 \(conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND "))
                 GROUP BY day ORDER BY day
                 """

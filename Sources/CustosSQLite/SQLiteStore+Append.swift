@@ -35,18 +35,28 @@ final class PreparedEvent: Sendable {
 }
 
 /// A cell of a dataset rollup: one dataset, one time bucket (a UTC day or hour), one actor.
-private struct RollupKey: Hashable {
+struct RollupKey: Hashable {
     var dataset: String
     var bucket: Int64
     var actor: String
 }
 
-private struct RollupTotals {
+/// The running sums of one rollup cell: events, rows, bytes, first and last time.
+struct RollupTotals {
     var events: Int64 = 0
     var rows: Int64 = 0
     var bytes: Int64 = 0
     var first = Int64.max
     var last = Int64.min
+
+    /// Adds another cell's sums (for rolling cells up to a coarser key).
+    mutating func merge(_ other: RollupTotals) {
+        events += other.events
+        rows += other.rows
+        bytes += other.bytes
+        first = min(first, other.first)
+        last = max(last, other.last)
+    }
 
     mutating func add(_ e: AccessEvent) {
         events += 1
@@ -54,14 +64,6 @@ private struct RollupTotals {
         bytes += e.bytes ?? 0
         first = min(first, e.time.millisecondsSinceEpoch)
         last = max(last, e.time.millisecondsSinceEpoch)
-    }
-
-    mutating func merge(_ other: RollupTotals) {
-        events += other.events
-        rows += other.rows
-        bytes += other.bytes
-        first = min(first, other.first)
-        last = max(last, other.last)
     }
 }
 
@@ -276,6 +278,7 @@ extension SQLiteStore: EventStore {
             totals[RollupKey(dataset: k.dataset, bucket: 0, actor: k.actor), default: .init()].merge(t)
         }
         try applyDatasetRollup(days, table: "dataset_daily", bucket: "day", db: db)
+        try applyActivityDaily(days, db: db)
         try applyDatasetRollup(hours, table: "dataset_hourly", bucket: "hour", db: db)
         try applyDatasetRollup(totals, table: "dataset_totals", bucket: "bucket", db: db)
         try applySessionRollup(sessions, db: db)

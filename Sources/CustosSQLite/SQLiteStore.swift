@@ -103,6 +103,9 @@ public final class SQLiteStore: Sendable {
         migrator.registerMigration(SQLiteUpperTileInteriorsSchema.migration) { db in
             for sql in SQLiteUpperTileInteriorsSchema.statements { try db.execute(sql: sql) }
         }
+        migrator.registerMigration(SQLiteActivityDailySchema.migration) { db in
+            for sql in SQLiteActivityDailySchema.statements { try db.execute(sql: sql) }
+        }
         try migrator.migrate(pool)
     }
 

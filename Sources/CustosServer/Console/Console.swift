@@ -11,6 +11,7 @@ final class Console: Sendable {
     let sessions: ConsoleSessions
     let throttle = LoginThrottle()
     let verification = ConsoleVerificationJob()
+    let peerChartInputs = ConsolePeerChartInputs()
     let library: MustacheLibrary
 
     /// The session cookie's name.

@@ -15,27 +15,32 @@ extension CustosAPI {
         rules: [String],
         label: String
     ) async throws -> (svg: String, note: String)? {
-        guard let access = alerts, let checkpoint = try await access.store.detectionCheckpoint(),
-            let states = try? JSONDecoder().decode([String: Data].self, from: Data(checkpoint.state)),
-            let state = states["baselines"],
-            let snapshot = try? JSONDecoder().decode(BaselineSnapshot.self, from: state)
-        else { return nil }
+        guard let access = alerts else { return nil }
         let configuration =
             console.configuration.rulesDirectory.flatMap {
                 DetectionWiring.loadBaselines(rulesDirectory: $0, logger: Logger(label: "custos.console"))
             } ?? BaselineConfiguration()
         let measure = BaselineMeasure.allCases.first { rules.contains($0.ruleID) } ?? .dailySubjects
-        let current = entities.current
-        let directory =
-            current.documents.isEmpty ? BaselineDirectory() : BaselineDirectory(entities: current.entitiesJSON)
-        guard
-            let c = snapshot.comparison(
+        let directory = console.peerChartInputs.directory(of: entities.current)
+        func compare(_ snapshot: BaselineSnapshot) -> BaselineComparison? {
+            snapshot.comparison(
                 actor: alert.actor,
                 measure: measure,
                 directory: directory,
                 configuration: configuration
             )
-        else { return nil }
+        }
+        // The state decoded for a view of the last seconds, when it knows the user or was decoded after the alert
+        // last changed (detection saves its state with the findings); else the latest checkpoint's.
+        let now = clock().millisecondsSinceEpoch
+        let recent = console.peerChartInputs.recentBaselines(now: now)
+        var comparison = recent?.value.flatMap(compare)
+        if comparison == nil, (recent?.decodedAt ?? .min) < alert.updated.millisecondsSinceEpoch,
+            let checkpoint = try await access.store.detectionCheckpoint()
+        {
+            comparison = console.peerChartInputs.baselines(in: checkpoint, now: now).flatMap(compare)
+        }
+        guard let c = comparison else { return nil }
         let what =
             switch measure {
             case .dailyRows: "Rows exported per local day"
