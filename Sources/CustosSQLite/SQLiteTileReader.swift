@@ -35,11 +35,7 @@ public final class SQLiteTileReader: LedgerTileReader, @unchecked Sendable {
         index: UInt64,
         _ body: (UnsafeRawBufferPointer, UnsafeRawBufferPointer) throws -> T
     ) throws -> T? {
-        guard index <= UInt64(Int64.max) else { return nil }
-        lock.lock()
-        defer { lock.unlock() }
-        if connection == nil { connection = try TileConnection(path: path) }
-        return try connection!.readFullTile(level: 0, index: Int64(index), body)
+        try withFullTile(level: 0, index: index, body)
     }
 
     public func withFullTile<T>(
