@@ -130,7 +130,20 @@ extension SQLiteStore: EventStore {
     private func write(_ prepared: [[PreparedEvent]], received: Timestamp) async throws -> [AppendResult] {
         do {
             let ledger = ledgerEnabled
-            return try await pool.write { db in try Self.append(prepared, received: received, ledger: ledger, db: db) }
+            let pending = indexer.pending
+            // Backpressure: the writer runs at most `pendingPostingsLimit` events ahead of the index file.
+            await pending.waitForRoom()
+            return try await pool.writeWithoutTransaction { db in
+                var appended: (results: [AppendResult], entries: [PendingPostings.Entry]) = ([], [])
+                try db.inTransaction(.immediate) {
+                    appended = try Self.append(prepared, received: received, ledger: ledger, pending: pending, db: db)
+                    return .commit
+                }
+                // Handed over after the commit and before the next transaction can start (so it finds these client
+                // ids) and before the commit is acknowledged (so queries see every acknowledged event).
+                pending.append(appended.entries)
+                return appended.results
+            }
         } catch let error as StoreError {
             throw error
         } catch {
@@ -142,11 +155,17 @@ extension SQLiteStore: EventStore {
         _ requests: [[PreparedEvent]],
         received: Timestamp,
         ledger: Bool,
+        pending: PendingPostings,
         db: Database
     ) throws
-        -> [AppendResult]
+        -> (results: [AppendResult], entries: [PendingPostings.Entry])
     {
         var nextSeq = try Int64.fetchOne(db, sql: "SELECT coalesce(max(seq) + 1, 0) FROM events") ?? 0
+        // Client ids below the index file's watermark (as this transaction sees it) are found there, the rest in
+        // the pending tail, which only the writer prunes, and only below that same watermark.
+        let watermark = try PostingIndexer.watermark(db, schema: SQLitePostingsSchema.schema)
+        pending.prune(below: watermark)
+        var entries: [PendingPostings.Entry] = []
         let insertEvent = try RawStatement(
             db,
             """
@@ -154,8 +173,11 @@ extension SQLiteStore: EventStore {
             app_h, rows, bytes, idem_h, body, salts, leaf) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
             """
         )
-        let insertSubject = try RawStatement(db, "INSERT OR IGNORE INTO event_subjects(subject_h, seq) VALUES (?, ?)")
-        let findID = try RawStatement(db, "SELECT seq, body FROM events WHERE idem_h = ?")
+        let findIndexedID = try RawStatement(
+            db,
+            "SELECT seq FROM ix.postings WHERE kind = \(PostingKind.clientID.rawValue) AND key = ? AND seq < ?"
+        )
+        let findBody = try RawStatement(db, "SELECT body FROM events WHERE seq = ?")
         // Client ids stored by this transaction, by hash (a cache in front of `findID`, which sees them too).
         var committedIDs: [Int64: (seq: Int64, prepared: PreparedEvent)] = [:]
         var days: [RollupKey: RollupTotals] = [:]
@@ -183,16 +205,22 @@ extension SQLiteStore: EventStore {
                     }
                     continue
                 }
-                findID.bind(1, hash)
-                try findID.query { row in
-                    let seq = sqlite3_column_int64(row, 0)
-                    let body = columnBytes(row, 1)
-                    if body.elementsEqual(p.body) {
-                        existing[i] = seq
-                    } else if let stored = try? SQLiteStore.decode(seq: seq, received: 0, body: body),
-                        stored.event.app == p.event.app, stored.event.id == id
-                    {
-                        conflicts.append(IDConflict(index: i, id: id, existingSeq: seq))
+                var candidates: [Int64] = []
+                findIndexedID.bind(1, hash)
+                findIndexedID.bind(2, watermark)
+                try findIndexedID.query { row in candidates.append(sqlite3_column_int64(row, 0)) }
+                candidates += pending.seqs(clientID: hash).filter { $0 >= watermark }
+                for seq in candidates {
+                    findBody.bind(1, seq)
+                    try findBody.query { row in
+                        let body = columnBytes(row, 0)
+                        if body.elementsEqual(p.body) {
+                            existing[i] = seq
+                        } else if let stored = try? SQLiteStore.decode(seq: seq, received: 0, body: body),
+                            stored.event.app == p.event.app, stored.event.id == id
+                        {
+                            conflicts.append(IDConflict(index: i, id: id, existingSeq: seq))
+                        }
                     }
                 }
             }
@@ -239,11 +267,7 @@ extension SQLiteStore: EventStore {
                     insertEvent.bind(16, nil as Int64?)
                 }
                 try insertEvent.run()
-                for s in p.keys.subjects {
-                    insertSubject.bind(1, s)
-                    insertSubject.bind(2, seq)
-                    try insertSubject.run()
-                }
+                entries.append(.init(seq: seq, time: e.time.millisecondsSinceEpoch, keys: p.keys))
                 if let hash = p.keys.clientID { committedIDs[hash] = (seq, p) }
                 if let dataset = e.resource?.dataset {
                     let hour = e.time.millisecondsSinceEpoch.floorDivided(by: 3_600_000)
@@ -283,7 +307,7 @@ extension SQLiteStore: EventStore {
         try applyDatasetRollup(totals, table: "dataset_totals", bucket: "bucket", db: db)
         try applySessionRollup(sessions, db: db)
         if ledger { try appendToLedger(leaves, firstSeq: firstSeq, db: db) }
-        return results
+        return (results, entries)
     }
 
     private static func applyDatasetRollup(

@@ -24,6 +24,7 @@ private struct AccessTally {
 extension SQLiteStore {
     public func datasetAccess(_ query: DatasetAccessQuery) async throws -> DatasetAccessReport {
         let limit = try Self.checkedLimit(query.limit, maximum: 100_000)
+        let tail = indexer.pending.snapshot()
         return try await read { db in
             var tallies: [String: AccessTally] = [:]
             // Whole days come from the daily rollup, whole hours of the partial days from the hourly one, and the
@@ -63,7 +64,8 @@ extension SQLiteStore {
                     db,
                     hashes: Set(edges.keys),
                     known: tallies.keys,
-                    dataset: query.dataset
+                    dataset: query.dataset,
+                    tail: tail
                 )
                 for (hash, t) in edges {
                     guard let actor = names[hash] else { continue }
@@ -164,7 +166,8 @@ extension SQLiteStore {
         _ db: Database,
         hashes: Set<Int64>,
         known: some Sequence<String>,
-        dataset: String
+        dataset: String,
+        tail: [PendingPostings.Chunk]
     ) throws -> [Int64: String] {
         var names: [Int64: String] = [:]
         func learn(_ actor: String) {
@@ -178,11 +181,16 @@ extension SQLiteStore {
             try all.query { row in learn(columnString(row, 0)) }
         }
         for hash in hashes where names[hash] == nil {
-            let sample = try Row.fetchOne(
+            let sample = try postingRows(
                 db,
-                sql: "SELECT seq, received, body FROM events WHERE actor_h = ? LIMIT 1",
-                arguments: [hash]
-            )
+                tail: tail,
+                posting: PostingFilter(kind: .actor, key: hash),
+                conditions: [],
+                arguments: [],
+                cursor: nil,
+                descending: false,
+                limit: 1
+            ).first
             if let sample {
                 names[hash] = try decode(seq: sample[0], received: sample[1], body: sample[2]).event.actor.id
             }

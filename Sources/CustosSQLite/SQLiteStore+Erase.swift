@@ -1,6 +1,6 @@
 import CustosCore
 import CustosLedger
-public import CustosStore
+import CustosStore
 import Foundation
 import GRDB
 import GRDBSQLite
@@ -68,8 +68,19 @@ extension SQLiteStore {
     /// only the time — its salts, its subjects and its query keys. Returns how many were erased (an event already
     /// erased is skipped).
     public func erase(_ plan: ErasurePlan) async throws -> Int {
-        try await pool.write { db in
-            let select = try RawStatement(db, "SELECT time, body FROM events WHERE seq = ? AND salts IS NOT NULL")
+        // The postings of these events must be in the index file before they are replaced there.
+        if let last = plan.seqs.last { try await indexer.flush(through: last) }
+        let placeholderKeys = EventIndexKeys(
+            AccessEvent(time: Timestamp(millisecondsSinceEpoch: 0), actor: Actor(id: "custos"), action: Self.erasedAction, app: "custos")
+        )
+        let changes = try await pool.write { db in
+            let select = try RawStatement(
+                db,
+                """
+                SELECT time, body, actor_h, session_h, resource_h, idem_h FROM events \
+                WHERE seq = ? AND salts IS NOT NULL
+                """
+            )
             let update = try RawStatement(
                 db,
                 """
@@ -77,21 +88,23 @@ extension SQLiteStore {
                 dataset_h = NULL, resource_h = NULL, app_h = ?, rows = NULL, bytes = NULL, idem_h = NULL WHERE seq = ?
                 """
             )
-            let deleteSubject = try RawStatement(db, "DELETE FROM event_subjects WHERE subject_h = ? AND seq = ?")
-            var erased = 0
+            var changes: [(seq: Int64, before: [(kind: PostingKind, key: Int64)], after: EventIndexKeys)] = []
             for seq in plan.seqs {
                 select.bind(1, seq)
-                var found: (time: Int64, body: Data)?
-                try select.query { row in found = (sqlite3_column_int64(row, 0), columnBytes(row, 1)) }
-                guard let found else { continue }
+                var found: (time: Int64, body: Data, postings: [(kind: PostingKind, key: Int64)])?
+                try select.query { row in
+                    var postings: [(kind: PostingKind, key: Int64)] = [(.actor, sqlite3_column_int64(row, 2))]
+                    for (column, kind) in [(Int32(3), PostingKind.session), (4, .resource), (5, .clientID)]
+                    where sqlite3_column_type(row, column) != SQLITE_NULL {
+                        postings.append((kind, sqlite3_column_int64(row, column)))
+                    }
+                    found = (sqlite3_column_int64(row, 0), columnBytes(row, 1), postings)
+                }
+                guard var found else { continue }
                 if case .object(let body)? = try? JSONParser().parse(Array(found.body)),
                     case .array(let subjects)? = body["subjects"]
                 {
-                    for case .string(let subject) in subjects {
-                        deleteSubject.bind(1, StableHash.of(subject))
-                        deleteSubject.bind(2, seq)
-                        try deleteSubject.run()
-                    }
+                    for case .string(let subject) in subjects { found.postings.append((.subject, StableHash.of(subject))) }
                 }
                 let placeholder = AccessEvent(
                     time: Timestamp(millisecondsSinceEpoch: found.time),
@@ -105,9 +118,13 @@ extension SQLiteStore {
                 update.bind(4, StableHash.of("custos"))
                 update.bind(5, seq)
                 try update.run()
-                erased += 1
+                changes.append((seq, found.postings, placeholderKeys))
             }
-            return erased
+            return changes
         }
+        // After the bodies are gone: a crash in between leaves postings that queries no longer confirm against the
+        // placeholder bodies (docs/storage.md, "Deferred postings").
+        try await indexer.replace(changes)
+        return changes.count
     }
 }

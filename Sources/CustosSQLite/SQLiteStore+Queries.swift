@@ -7,15 +7,11 @@ import GRDBSQLite
 extension SQLiteStore {
     public func events(_ query: EventQuery) async throws -> EventPage {
         let limit = try Self.checkedLimit(query.limit, maximum: 1000)
+        // The pending tail is read before the transaction opens (``PendingPostings``).
+        let tail = indexer.pending.snapshot()
         return try await read { db in
             var conditions: [String] = []
             var arguments: [(any DatabaseValueConvertible)?] = []
-            var from = "events e"
-            if let s = query.subject {
-                from = "event_subjects s JOIN events e ON e.seq = s.seq"
-                conditions.append("s.subject_h = ?")
-                arguments.append(StableHash.of(s))
-            }
             // Each text filter matches its integer-hashed column; the outcome its code.
             let filters: [(column: String, value: Int64?)] = [
                 ("e.actor_h", query.actor.map(StableHash.of)), ("e.session_h", query.session.map(StableHash.of)),
@@ -29,17 +25,39 @@ extension SQLiteStore {
                 arguments.append(value)
             }
             Self.addRange(query.range, column: "e.time", &conditions, &arguments)
-            let seqColumn = query.subject == nil ? "e.seq" : "s.seq"
-            if let c = query.cursor {
-                conditions.append("\(seqColumn) \(query.order == .descending ? "<" : ">") ?")
-                arguments.append(c.position)
+            let descending = query.order == .descending
+            // The most selective key with postings drives the query; the other filters check the event rows.
+            let posting: PostingFilter? =
+                if let s = query.subject { PostingFilter(kind: .subject, key: StableHash.of(s)) }
+                else if let r = query.resource { PostingFilter(kind: .resource, key: StableHash.of(r)) }
+                else if let s = query.session { PostingFilter(kind: .session, key: StableHash.of(s)) }
+                else if let a = query.actor { PostingFilter(kind: .actor, key: StableHash.of(a)) }
+                else { nil }
+            let rows: [Row]
+            if let posting {
+                rows = try Self.postingRows(
+                    db,
+                    tail: tail,
+                    posting: posting,
+                    conditions: conditions,
+                    arguments: arguments,
+                    cursor: query.cursor?.position,
+                    descending: descending,
+                    limit: limit + 1
+                )
+            } else {
+                if let c = query.cursor {
+                    conditions.append("e.seq \(descending ? "<" : ">") ?")
+                    arguments.append(c.position)
+                }
+                let sql = """
+                    SELECT e.seq, e.received, e.body FROM events e
+                    \(conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND "))
+                    ORDER BY e.seq \(descending ? "DESC" : "ASC") LIMIT \(limit + 1)
+                    """
+                rows = try Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments))
             }
-            let sql = """
-                SELECT e.seq, e.received, e.body FROM \(from)
-                \(conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND "))
-                ORDER BY \(seqColumn) \(query.order == .descending ? "DESC" : "ASC") LIMIT \(limit + 1)
-                """
-            return try Self.page(db, sql: sql, arguments: arguments, limit: limit) { query.matches($0) }
+            return try Self.page(rows, limit: limit) { query.matches($0) }
         }
     }
 
@@ -49,23 +67,35 @@ extension SQLiteStore {
         var page = try await events(eq)
         let subjectHash = StableHash.of(query.subject)
         let range = query.range
+        let tail = indexer.pending.snapshot()
         page.total = try await read { db in
-            var conditions = ["s.subject_h = ?"]
-            var arguments: [(any DatabaseValueConvertible)?] = [subjectHash]
+            let watermark = try PostingIndexer.watermark(db, schema: SQLitePostingsSchema.schema)
+            var pendingCount: Int64 = 0
+            for chunk in tail where (chunk.entries.last?.seq ?? -1) >= watermark {
+                for e in chunk.entries where e.seq >= watermark && e.keys.subjects.contains(subjectHash) {
+                    if range.contains(Timestamp(millisecondsSinceEpoch: e.time)) { pendingCount += 1 }
+                }
+            }
+            var conditions = ["k.kind = ?", "k.key = ?", "k.seq < ?"]
+            var arguments: [(any DatabaseValueConvertible)?] = [
+                PostingKind.subject.rawValue, subjectHash, watermark,
+            ]
             if range == .all {
-                return try Int64.fetchOne(
+                let indexed = try Int64.fetchOne(
                     db,
-                    sql: "SELECT count(*) FROM event_subjects s WHERE s.subject_h = ?",
-                    arguments: [subjectHash]
+                    sql: "SELECT count(*) FROM ix.postings k WHERE " + conditions.joined(separator: " AND "),
+                    arguments: StatementArguments(arguments)
                 )
+                return (indexed ?? 0) + pendingCount
             }
             Self.addRange(range, column: "e.time", &conditions, &arguments)
-            return try Int64.fetchOne(
+            let indexed = try Int64.fetchOne(
                 db,
-                sql: "SELECT count(*) FROM event_subjects s JOIN events e ON e.seq = s.seq WHERE "
+                sql: "SELECT count(*) FROM ix.postings k CROSS JOIN events e ON e.seq = k.seq WHERE "
                     + conditions.joined(separator: " AND "),
                 arguments: StatementArguments(arguments)
             )
+            return (indexed ?? 0) + pendingCount
         }
         return page
     }
@@ -104,6 +134,7 @@ extension SQLiteStore {
 
     public func session(_ query: SessionQuery) async throws -> SessionReport? {
         let limit = try Self.checkedLimit(query.limit, maximum: 5000)
+        let tail = indexer.pending.snapshot()
         return try await read { db in
             let statement = try RawStatement(
                 db,
@@ -119,21 +150,17 @@ extension SQLiteStore {
                 summaries.append(Self.sessionSummary(actor: actor, session: query.session, row: row, offset: 1))
             }
             if summaries.isEmpty { return nil }
-            var arguments: [(any DatabaseValueConvertible)?] = [StableHash.of(query.session)]
-            var cursorCondition = ""
-            if let c = query.cursor {
-                cursorCondition = "AND seq > ?"
-                arguments.append(c.position)
-            }
-            let page = try Self.page(
+            let rows = try Self.postingRows(
                 db,
-                sql: """
-                    SELECT seq, received, body FROM events WHERE session_h = ? \(cursorCondition)
-                    ORDER BY seq LIMIT \(limit + 1)
-                    """,
-                arguments: arguments,
-                limit: limit
-            ) { $0.actor.session == query.session }
+                tail: tail,
+                posting: PostingFilter(kind: .session, key: StableHash.of(query.session)),
+                conditions: [],
+                arguments: [],
+                cursor: query.cursor?.position,
+                descending: false,
+                limit: limit + 1
+            )
+            let page = try Self.page(rows, limit: limit) { $0.actor.session == query.session }
             return SessionReport(summaries: summaries, page: page)
         }
     }
@@ -167,15 +194,9 @@ extension SQLiteStore {
         }
     }
 
-    /// Runs a `seq, received, body` query fetching `limit + 1` rows and builds a page from it.
-    static func page(
-        _ db: Database,
-        sql: String,
-        arguments: [(any DatabaseValueConvertible)?],
-        limit: Int,
-        keep: (AccessEvent) -> Bool
-    ) throws -> EventPage {
-        let rows = try Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments))
+    /// Builds a page from up to `limit + 1` rows of `seq, received, body`: the first `limit` events that `keep`
+    /// confirms, and a cursor when there was one more row.
+    static func page(_ rows: [Row], limit: Int, keep: (AccessEvent) -> Bool) throws -> EventPage {
         var events: [StoredEvent] = []
         events.reserveCapacity(min(rows.count, limit))
         for row in rows.prefix(limit) {

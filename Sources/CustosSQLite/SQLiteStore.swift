@@ -23,6 +23,13 @@ public final class SQLiteStore: Sendable {
         /// keeps SQLite's default (4,096). It has no effect on an existing file. Benchmarks use it to measure the
         /// choice (docs/performance.md).
         public var pageSize: Int?
+        /// How many events ingest may run ahead of the index file (``PendingPostings``) before appends wait for the
+        /// indexer; queries read those events from memory meanwhile.
+        public var pendingPostingsLimit: Int = 100_000
+        /// Whether a background task writes the postings of new events to the index file. Without it they stay
+        /// pending (queries still find them) until ``SQLiteStore/indexPendingPostings(through:)`` writes them, and
+        /// appends never wait for the indexer: for tests of the pending path, and tools that index once at the end.
+        public var indexesInBackground: Bool = true
 
         /// The defaults.
         public init() {}
@@ -35,6 +42,8 @@ public final class SQLiteStore: Sendable {
     let ledgerEnabled: Bool
     /// Synchronous hash tile reads for proofs (``LedgerStore/tileReader``).
     let sqliteTileReader: SQLiteTileReader
+    /// Keeps the postings of the index file beside the store (docs/storage.md, "Deferred postings").
+    let indexer: PostingIndexer
 
     /// Opens (creating if needed) the store in `directory`, as `custos.sqlite`.
     public convenience init(directory: String, options: Options = Options()) throws {
@@ -52,12 +61,16 @@ public final class SQLiteStore: Sendable {
         let writerCache = options.writerCacheKiB
         let readerCache = options.readerCacheKiB
         let pageSize = options.pageSize
+        let indexPath = SQLitePostingsSchema.path(forStoreAt: path)
+        let indexQueue = try PostingIndexer.openFile(path: indexPath)
         config.prepareDatabase { db in
             if let pageSize, !db.configuration.readonly { try db.execute(sql: "PRAGMA page_size = \(pageSize)") }
             try db.execute(sql: "PRAGMA synchronous = \(durable ? "FULL" : "OFF")")
             let cache = db.configuration.readonly ? readerCache : writerCache
             try db.execute(sql: "PRAGMA cache_size = -\(cache)")
             try db.execute(sql: "PRAGMA temp_store = MEMORY")
+            try db.execute(sql: "ATTACH DATABASE ? AS \(SQLitePostingsSchema.schema)", arguments: [indexPath])
+            try db.execute(sql: "PRAGMA \(SQLitePostingsSchema.schema).synchronous = \(durable ? "FULL" : "OFF")")
         }
         do {
             pool = try DatabasePool(path: path, configuration: config)
@@ -67,10 +80,20 @@ public final class SQLiteStore: Sendable {
         self.path = path
         self.ledgerEnabled = options.ledger
         self.sqliteTileReader = SQLiteTileReader(path: path)
-        try migrate()
+        try Self.migrate(pool)
+        indexer = try PostingIndexer(
+            queue: indexQueue,
+            pool: pool,
+            limit: options.indexesInBackground ? Int64(options.pendingPostingsLimit) : Int64.max
+        )
+        if options.indexesInBackground { indexer.start() }
     }
 
-    private func migrate() throws {
+    deinit {
+        indexer.stop()
+    }
+
+    private static func migrate(_ pool: DatabasePool) throws {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1") { db in
             for sql in SQLiteSchema.statements { try db.execute(sql: sql) }
@@ -105,6 +128,9 @@ public final class SQLiteStore: Sendable {
         }
         migrator.registerMigration(SQLiteActivityDailySchema.migration) { db in
             for sql in SQLiteActivityDailySchema.statements { try db.execute(sql: sql) }
+        }
+        migrator.registerMigration(SQLitePostingsSchema.migration) { db in
+            for sql in SQLitePostingsSchema.migrationStatements { try db.execute(sql: sql) }
         }
         try migrator.migrate(pool)
     }

@@ -123,6 +123,7 @@ struct BenchCommand: AsyncParsableCommand {
                 }
                 try await group.waitForAll()
             }
+            try await grouped.waitForPostings()
             let pipelined = BenchCommand.seconds(ContinuousClock.now - start)
             let n = Double(all.count)
             printFlushed(
@@ -158,6 +159,8 @@ struct BenchCommand: AsyncParsableCommand {
                 _ = try await store.append([slice], received: received)
                 i += slice.count
             }
+            // Appended and indexed: the clock stops when the deferred postings are written too.
+            try await store.waitForPostings()
             return BenchCommand.seconds(ContinuousClock.now - start)
         }
     }

@@ -1,0 +1,174 @@
+import CustosStore
+import Synchronization
+
+/// The events committed to the store whose postings are not yet in the index file: the in-memory tail that queries
+/// and client-id checks read beside the index file, and that the ``PostingIndexer`` drains (docs/storage.md,
+/// "Deferred postings").
+///
+/// Only the writer removes entries, and only below the index file's watermark as seen from its own transaction, so a
+/// reader that takes a ``snapshot()`` before it opens its read transaction always finds every acknowledged event
+/// either in the snapshot or in the index file it reads.
+final class PendingPostings: Sendable {
+    /// One committed event's keys.
+    struct Entry: Sendable {
+        var seq: Int64
+        var time: Int64
+        var keys: EventIndexKeys
+    }
+
+    /// The entries of one commit, ascending by seq.
+    final class Chunk: Sendable {
+        let entries: [Entry]
+        init(_ entries: [Entry]) { self.entries = entries }
+    }
+
+    private struct State {
+        var chunks: [Chunk] = []
+        /// The first seq whose postings are not yet committed to the index file.
+        var indexedThrough: Int64
+        /// The first seq not yet handed over by the writer.
+        var appendedThrough: Int64
+        /// Client-id hash → seqs, for the entries in `chunks`.
+        var clientIDs: [Int64: [Int64]] = [:]
+        var flushWaiters: [(seq: Int64, continuation: CheckedContinuation<Void, Never>)] = []
+        var roomWaiters: [CheckedContinuation<Void, Never>] = []
+        var wake: AsyncStream<Void>.Continuation?
+        var closed = false
+    }
+
+    private let state: Mutex<State>
+    /// How many unindexed events the writer may run ahead of the index file before it waits.
+    let limit: Int64
+
+    /// A tail that starts empty, with everything below `indexedThrough` already in the index file.
+    init(indexedThrough: Int64, limit: Int64) {
+        state = Mutex(State(indexedThrough: indexedThrough, appendedThrough: indexedThrough))
+        self.limit = limit
+    }
+
+    /// The entries of every chunk held, oldest first (a cheap copy: the chunks are shared).
+    func snapshot() -> [Chunk] {
+        state.withLock { $0.chunks }
+    }
+
+    /// The first seq not yet committed to the index file.
+    var indexedThrough: Int64 { state.withLock { $0.indexedThrough } }
+
+    /// The first seq not yet handed over by the writer.
+    var appendedThrough: Int64 { state.withLock { $0.appendedThrough } }
+
+    /// Hands over the entries of one commit (called by the writer after the commit, before acknowledging it).
+    func append(_ entries: [Entry]) {
+        guard let last = entries.last else { return }
+        let wake = state.withLock { s -> AsyncStream<Void>.Continuation? in
+            s.chunks.append(Chunk(entries))
+            for e in entries { if let c = e.keys.clientID { s.clientIDs[c, default: []].append(e.seq) } }
+            s.appendedThrough = max(s.appendedThrough, last.seq + 1)
+            return s.wake
+        }
+        wake?.yield()
+    }
+
+    /// Drops the entries below `watermark`, the index file's watermark as read inside the writer's transaction.
+    func prune(below watermark: Int64) {
+        state.withLock { s in
+            var drop = 0
+            while drop < s.chunks.count, let last = s.chunks[drop].entries.last, last.seq < watermark { drop += 1 }
+            guard drop > 0 else { return }
+            for chunk in s.chunks[..<drop] {
+                for e in chunk.entries {
+                    guard let c = e.keys.clientID, var seqs = s.clientIDs[c] else { continue }
+                    seqs.removeAll { $0 == e.seq }
+                    s.clientIDs[c] = seqs.isEmpty ? nil : seqs
+                }
+            }
+            s.chunks.removeFirst(drop)
+        }
+    }
+
+    /// The seqs of held entries with this client-id hash.
+    func seqs(clientID: Int64) -> [Int64] {
+        state.withLock { $0.clientIDs[clientID] ?? [] }
+    }
+
+    /// Up to `maximum` held entries from `seq` on, for the indexer.
+    func entries(from seq: Int64, maximum: Int) -> [Entry] {
+        state.withLock { s in
+            var out: [Entry] = []
+            for chunk in s.chunks {
+                guard let last = chunk.entries.last, last.seq >= seq else { continue }
+                for e in chunk.entries where e.seq >= seq {
+                    out.append(e)
+                    if out.count >= maximum { return out }
+                }
+            }
+            return out
+        }
+    }
+
+    /// Records that the index file now holds every posting below `seq`, and resumes whoever waited for that.
+    func markIndexed(through seq: Int64) {
+        let resumed = state.withLock { s -> [CheckedContinuation<Void, Never>] in
+            s.indexedThrough = max(s.indexedThrough, seq)
+            var ready: [CheckedContinuation<Void, Never>] = []
+            s.flushWaiters.removeAll { waiter in
+                guard waiter.seq < s.indexedThrough else { return false }
+                ready.append(waiter.continuation)
+                return true
+            }
+            if s.appendedThrough - s.indexedThrough <= limit {
+                ready += s.roomWaiters
+                s.roomWaiters = []
+            }
+            return ready
+        }
+        for c in resumed { c.resume() }
+    }
+
+    /// Waits until the writer may run further ahead of the index file (backpressure on ingest).
+    func waitForRoom() async {
+        await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
+            let ready = state.withLock { s in
+                if s.closed || s.appendedThrough - s.indexedThrough <= limit { return true }
+                s.roomWaiters.append(c)
+                return false
+            }
+            if ready { c.resume() }
+        }
+    }
+
+    /// Waits until the index file holds every posting up to and including `seq`.
+    func waitUntilIndexed(_ seq: Int64) async {
+        await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
+            let ready = state.withLock { s in
+                if s.closed || seq < s.indexedThrough { return true }
+                s.flushWaiters.append((seq, c))
+                return false
+            }
+            if ready { c.resume() }
+        }
+    }
+
+    /// The stream that wakes the indexer whenever entries are handed over (one per tail).
+    func wakeups() -> AsyncStream<Void> {
+        let (stream, continuation) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+        state.withLock { $0.wake = continuation }
+        continuation.yield()
+        return stream
+    }
+
+    /// Resumes every waiter and ends the indexer's stream (the store is closing).
+    func close() {
+        let (waiters, wake) = state.withLock { s -> ([CheckedContinuation<Void, Never>], AsyncStream<Void>.Continuation?) in
+            s.closed = true
+            let w = s.flushWaiters.map(\.continuation) + s.roomWaiters
+            s.flushWaiters = []
+            s.roomWaiters = []
+            let wake = s.wake
+            s.wake = nil
+            return (w, wake)
+        }
+        for c in waiters { c.resume() }
+        wake?.finish()
+    }
+}

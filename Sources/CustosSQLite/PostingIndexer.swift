@@ -1,0 +1,179 @@
+import CustosCore
+import CustosStore
+import Foundation
+import GRDB
+import Synchronization
+
+/// Keeps the index file (``SQLitePostingsSchema``) up with the store: a background task writes the postings of the
+/// events the writer hands over (``PendingPostings``) in chunks, each chunk one transaction that also advances the
+/// file's watermark. The index file is derived data: commits do not wait for its disk (`synchronous=NORMAL`), and
+/// whatever it lost in a crash is re-derived from the events on the next open (``catchUp(queue:pool:)``).
+final class PostingIndexer: Sendable {
+    /// The most events one index transaction takes.
+    static let chunkSize = 20_000
+
+    let queue: DatabaseQueue
+    let pending: PendingPostings
+    private let task = Mutex<Task<Void, Never>?>(nil)
+
+    /// Opens (creating if needed) the index file at `path`; the store attaches it afterwards.
+    static func openFile(path: String) throws -> DatabaseQueue {
+        var config = Configuration()
+        config.label = "custos-postings"
+        config.busyMode = .timeout(30)
+        config.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            try db.execute(sql: "PRAGMA cache_size = -65536")
+        }
+        do {
+            let queue = try DatabaseQueue(path: path, configuration: config)
+            try queue.writeWithoutTransaction { db in
+                try db.execute(sql: "PRAGMA journal_mode = WAL")
+                for sql in SQLitePostingsSchema.statements { try db.execute(sql: sql) }
+            }
+            return queue
+        } catch {
+            throw StoreError(.unavailable, "cannot open the index file \(path): \(error)")
+        }
+    }
+
+    /// An indexer over the opened index file `queue` of the store whose events are in `pool`, caught up with the
+    /// store (``catchUp(queue:pool:)``) before it returns.
+    init(queue: DatabaseQueue, pool: DatabasePool, limit: Int64) throws {
+        self.queue = queue
+        let head = try Self.catchUp(queue: queue, pool: pool)
+        pending = PendingPostings(indexedThrough: head, limit: limit)
+    }
+
+    /// The index file's watermark: every posting of an event below it is in the file.
+    static func watermark(_ db: Database, schema: String = "main") throws -> Int64 {
+        try Int64.fetchOne(db, sql: "SELECT indexed_through FROM \(schema).watermark WHERE id = 0") ?? 0
+    }
+
+    /// Brings the index file up to the store's last event before the store serves anything: the postings of every
+    /// event from the watermark on are derived from the stored bodies. An index file ahead of the store (a store
+    /// restored from an older copy) is emptied and rebuilt.
+    static func catchUp(queue: DatabaseQueue, pool: DatabasePool) throws -> Int64 {
+        let head = try pool.read { db in try Int64.fetchOne(db, sql: "SELECT coalesce(max(seq) + 1, 0) FROM events") ?? 0 }
+        var from = try queue.read { db in try Self.watermark(db) }
+        if from > head {
+            try queue.write { db in
+                try db.execute(sql: "DELETE FROM postings")
+                try db.execute(sql: "DELETE FROM watermark")
+            }
+            from = 0
+        }
+        while from < head {
+            let upper = min(head, from + Int64(Self.chunkSize))
+            let entries = try pool.read { db in
+                try Row.fetchAll(
+                    db,
+                    sql: "SELECT seq, received, body FROM events WHERE seq >= ? AND seq < ? ORDER BY seq",
+                    arguments: [from, upper]
+                ).map { row -> PendingPostings.Entry in
+                    let stored = try SQLiteStore.decode(seq: row[0], received: row[1], body: row[2])
+                    return PendingPostings.Entry(
+                        seq: stored.seq,
+                        time: stored.event.time.millisecondsSinceEpoch,
+                        keys: EventIndexKeys(stored.event)
+                    )
+                }
+            }
+            try queue.write { db in try Self.write(entries, through: upper, db: db) }
+            from = upper
+        }
+        return head
+    }
+
+    /// Starts the background task that drains the pending postings into the index file.
+    func start() {
+        let running = Task.detached { [self] in
+            for await _ in pending.wakeups() {
+                while !Task.isCancelled {
+                    do {
+                        if try await drainChunk(through: Int64.max) == false { break }
+                    } catch {
+                        // The events are durable in the store; try again shortly rather than lose their postings.
+                        try? await Task.sleep(for: .milliseconds(200))
+                    }
+                }
+            }
+        }
+        task.withLock { $0 = running }
+    }
+
+    /// Writes the next chunk of pending postings below `through` to the index file; false when none was left.
+    func drainChunk(through: Int64) async throws -> Bool {
+        let from = pending.indexedThrough
+        let entries = pending.entries(from: from, maximum: Self.chunkSize).filter { $0.seq < through }
+        guard let last = entries.last else { return false }
+        try await queue.write { db in try Self.write(entries, through: last.seq + 1, db: db) }
+        pending.markIndexed(through: last.seq + 1)
+        return true
+    }
+
+    /// Stops the background task (what it has not written is re-derived on the next open).
+    func stop() {
+        pending.close()
+        task.withLock { $0?.cancel() }
+    }
+
+    /// Waits until every event up to and including `seq` has its postings in the index file.
+    func flush(through seq: Int64) async throws {
+        if task.withLock({ $0 != nil }) {
+            await pending.waitUntilIndexed(seq)
+        } else {
+            while pending.indexedThrough <= seq, try await drainChunk(through: seq + 1) {}
+        }
+    }
+
+    /// Writes the postings of `entries` and moves the watermark to `through`, in one transaction.
+    static func write(_ entries: [PendingPostings.Entry], through: Int64, db: Database) throws {
+        var postings: [(kind: Int64, key: Int64, seq: Int64)] = []
+        postings.reserveCapacity(entries.count * 5)
+        for e in entries {
+            for p in PostingKind.postings(of: e.keys) { postings.append((p.kind.rawValue, p.key, e.seq)) }
+        }
+        // Sorted, the inserts walk the B-tree in key order and touch each page once.
+        postings.sort { ($0.kind, $0.key, $0.seq) < ($1.kind, $1.key, $1.seq) }
+        let insert = try RawStatement(db, "INSERT OR IGNORE INTO postings(kind, key, seq) VALUES (?, ?, ?)")
+        for p in postings {
+            insert.bind(1, p.kind)
+            insert.bind(2, p.key)
+            insert.bind(3, p.seq)
+            try insert.run()
+        }
+        let mark = try RawStatement(
+            db,
+            """
+            INSERT INTO watermark(id, indexed_through) VALUES (0, ?)
+            ON CONFLICT(id) DO UPDATE SET indexed_through = max(indexed_through, excluded.indexed_through)
+            """
+        )
+        mark.bind(1, through)
+        try mark.run()
+    }
+
+    /// Replaces the postings of erased events: `before` are the keys each had, `after` the keys of its placeholder.
+    func replace(_ changes: [(seq: Int64, before: [(kind: PostingKind, key: Int64)], after: EventIndexKeys)]) async throws {
+        guard !changes.isEmpty else { return }
+        try await queue.write { db in
+            let delete = try RawStatement(db, "DELETE FROM postings WHERE kind = ? AND key = ? AND seq = ?")
+            let insert = try RawStatement(db, "INSERT OR IGNORE INTO postings(kind, key, seq) VALUES (?, ?, ?)")
+            for change in changes {
+                for p in change.before {
+                    delete.bind(1, p.kind.rawValue)
+                    delete.bind(2, p.key)
+                    delete.bind(3, change.seq)
+                    try delete.run()
+                }
+                for p in PostingKind.postings(of: change.after) {
+                    insert.bind(1, p.kind.rawValue)
+                    insert.bind(2, p.key)
+                    insert.bind(3, change.seq)
+                    try insert.run()
+                }
+            }
+        }
+    }
+}
