@@ -134,6 +134,7 @@ public enum CustosServerRunner {
         await sending.value
         _ = try? await publisher.publishIfGrown()
         try? await api.markReviewsChecked()
+        try? await store.waitForPostings()
         try? store.checkpoint()
     }
 

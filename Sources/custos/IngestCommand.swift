@@ -69,6 +69,7 @@ struct IngestCommand: AsyncParsableCommand {
                 progress.update(done)
             }
         }
+        try await sink.finish()
         printError("Ingested " + progress.finish(done) + ": \(stored) stored, \(duplicates) already present.")
     }
 }
@@ -77,6 +78,12 @@ struct IngestCommand: AsyncParsableCommand {
 protocol BatchSink: Sendable {
     /// Stores one batch; returns (events, stored, duplicates).
     func send(_ bytes: [UInt8], firstLine: Int) async throws -> (Int, Int, Int)
+    /// Waits until what was sent is complete where it went.
+    func finish() async throws
+}
+
+extension BatchSink {
+    func finish() async throws {}
 }
 
 /// A failure in a batch, with the file's line numbers.
@@ -90,6 +97,11 @@ struct DirectSink: BatchSink {
 
     init(directory: String) throws {
         local = try LocalStore(directory: directory)
+    }
+
+    /// Waits for the index file to hold the postings of everything stored, so the next open need not derive them.
+    func finish() async throws {
+        try await local.store.waitForPostings()
     }
 
     func send(_ bytes: [UInt8], firstLine: Int) async throws -> (Int, Int, Int) {
