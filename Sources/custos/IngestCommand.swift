@@ -1,5 +1,6 @@
 import ArgumentParser
 import CustosCore
+import CustosSQLite
 import CustosServer
 import CustosStore
 import Foundation
