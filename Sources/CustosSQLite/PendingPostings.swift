@@ -46,9 +46,23 @@ final class PendingPostings: Sendable {
         self.limit = limit
     }
 
-    /// The entries of every chunk held, oldest first (a cheap copy: the chunks are shared).
-    func snapshot() -> [Chunk] {
-        state.withLock { $0.chunks }
+    /// What a reader captures before its transaction opens: the chunks held (a cheap copy: they are shared), and
+    /// the first seq they do not cover.
+    struct Snapshot: Sendable {
+        var chunks: [Chunk]
+        var appendedThrough: Int64
+
+        /// Calls `body` for every entry from `seq` on, in seq order.
+        func forEach(from seq: Int64, _ body: (Entry) throws -> Void) rethrows {
+            for chunk in chunks where (chunk.entries.last?.seq ?? -1) >= seq {
+                for e in chunk.entries where e.seq >= seq { try body(e) }
+            }
+        }
+    }
+
+    /// The entries of every chunk held, oldest first, and how far they reach.
+    func snapshot() -> Snapshot {
+        state.withLock { Snapshot(chunks: $0.chunks, appendedThrough: $0.appendedThrough) }
     }
 
     /// The first seq not yet committed to the index file.

@@ -66,18 +66,7 @@ final class PostingIndexer: Sendable {
         while from < head {
             let upper = min(head, from + Int64(Self.chunkSize))
             let entries = try pool.read { db in
-                try Row.fetchAll(
-                    db,
-                    sql: "SELECT seq, received, body FROM events WHERE seq >= ? AND seq < ? ORDER BY seq",
-                    arguments: [from, upper]
-                ).map { row -> PendingPostings.Entry in
-                    let stored = try SQLiteStore.decode(seq: row[0], received: row[1], body: row[2])
-                    return PendingPostings.Entry(
-                        seq: stored.seq,
-                        time: stored.event.time.millisecondsSinceEpoch,
-                        keys: EventIndexKeys(stored.event)
-                    )
-                }
+                try SQLiteStore.foreignEntries(db, from: from, upper: upper)
             }
             try queue.write { db in try Self.write(entries, through: upper, db: db) }
             from = upper

@@ -165,6 +165,10 @@ extension SQLiteStore: EventStore {
         // the pending tail, which only the writer prunes, and only below that same watermark.
         let watermark = try PostingIndexer.watermark(db, schema: SQLitePostingsSchema.schema)
         pending.prune(below: watermark)
+        // Events another process appended to the same file since this one's last commit join the tail first, so
+        // their client ids are found and their postings written (by whichever indexer gets there first).
+        let known = max(pending.appendedThrough, watermark)
+        if nextSeq > known { pending.append(try SQLiteStore.foreignEntries(db, from: known)) }
         var entries: [PendingPostings.Entry] = []
         let insertEvent = try RawStatement(
             db,

@@ -167,7 +167,7 @@ extension SQLiteStore {
         hashes: Set<Int64>,
         known: some Sequence<String>,
         dataset: String,
-        tail: [PendingPostings.Chunk]
+        tail: PendingPostings.Snapshot
     ) throws -> [Int64: String] {
         var names: [Int64: String] = [:]
         func learn(_ actor: String) {

@@ -15,7 +15,7 @@ extension SQLiteStore {
     /// snapshot taken before this transaction opened).
     static func postingRows(
         _ db: Database,
-        tail: [PendingPostings.Chunk],
+        tail: PendingPostings.Snapshot,
         posting: PostingFilter,
         conditions: [String],
         arguments: [(any DatabaseValueConvertible)?],
@@ -25,11 +25,10 @@ extension SQLiteStore {
     ) throws -> [Row] {
         let watermark = try PostingIndexer.watermark(db, schema: SQLitePostingsSchema.schema)
         var pending: [Int64] = []
-        for chunk in tail where (chunk.entries.last?.seq ?? -1) >= watermark {
-            for e in chunk.entries where e.seq >= watermark && posting.kind.matches(e.keys, key: posting.key) {
-                if let cursor, descending ? e.seq >= cursor : e.seq <= cursor { continue }
-                pending.append(e.seq)
-            }
+        try forEachUnindexed(db, tail: tail, watermark: watermark) { e in
+            guard posting.kind.matches(e.keys, key: posting.key) else { return }
+            if let cursor, descending ? e.seq >= cursor : e.seq <= cursor { return }
+            pending.append(e.seq)
         }
         if descending { pending.reverse() }
         let extra = conditions.isEmpty ? "" : " AND " + conditions.joined(separator: " AND ")
@@ -75,6 +74,41 @@ extension SQLiteStore {
         }
         let older = try fromIndex(limit)
         return older + (try fromPending(limit - older.count))
+    }
+}
+
+extension SQLiteStore {
+    /// Calls `body`, in seq order, for every event from `watermark` on that this transaction sees: those of the
+    /// pending `tail`, then any appended by another process on the same file since (their keys derived from the
+    /// stored bodies).
+    static func forEachUnindexed(
+        _ db: Database,
+        tail: PendingPostings.Snapshot,
+        watermark: Int64,
+        _ body: (PendingPostings.Entry) throws -> Void
+    ) throws {
+        try tail.forEach(from: watermark, body)
+        for e in try foreignEntries(db, from: max(watermark, tail.appendedThrough)) { try body(e) }
+    }
+
+    /// The entries of the events from `seq` on (below `upper`, if given), derived from their stored bodies: events
+    /// this process did not append (another process writing the same file, normally none), or those a crash left
+    /// without postings.
+    static func foreignEntries(_ db: Database, from seq: Int64, upper: Int64 = .max) throws -> [PendingPostings.Entry] {
+        let head = try Int64.fetchOne(db, sql: "SELECT coalesce(max(seq) + 1, 0) FROM events") ?? 0
+        guard head > seq else { return [] }
+        return try Row.fetchAll(
+            db,
+            sql: "SELECT seq, received, body FROM events WHERE seq >= ? AND seq < ? ORDER BY seq",
+            arguments: [seq, upper]
+        ).map { row in
+            let stored = try decode(seq: row[0], received: row[1], body: row[2])
+            return PendingPostings.Entry(
+                seq: stored.seq,
+                time: stored.event.time.millisecondsSinceEpoch,
+                keys: EventIndexKeys(stored.event)
+            )
+        }
     }
 }
 

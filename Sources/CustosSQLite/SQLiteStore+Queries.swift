@@ -71,10 +71,9 @@ extension SQLiteStore {
         page.total = try await read { db in
             let watermark = try PostingIndexer.watermark(db, schema: SQLitePostingsSchema.schema)
             var pendingCount: Int64 = 0
-            for chunk in tail where (chunk.entries.last?.seq ?? -1) >= watermark {
-                for e in chunk.entries where e.seq >= watermark && e.keys.subjects.contains(subjectHash) {
-                    if range.contains(Timestamp(millisecondsSinceEpoch: e.time)) { pendingCount += 1 }
-                }
+            try Self.forEachUnindexed(db, tail: tail, watermark: watermark) { e in
+                guard e.keys.subjects.contains(subjectHash) else { return }
+                if range.contains(Timestamp(millisecondsSinceEpoch: e.time)) { pendingCount += 1 }
             }
             var conditions = ["k.kind = ?", "k.key = ?", "k.seq < ?"]
             var arguments: [(any DatabaseValueConvertible)?] = [

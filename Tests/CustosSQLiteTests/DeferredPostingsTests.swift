@@ -174,6 +174,35 @@ struct DeferredPostingsTests {
         #expect(try await store.statistics().events == 80)
     }
 
+    @Test("two processes on one store find each other's unindexed events and client ids")
+    func twoWritersOnOneFile() async throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let one = try SQLiteStore(directory: dir.path, options: Self.paused())
+        let other = try SQLiteStore(directory: dir.path, options: Self.paused())
+        let events = Self.workload()
+        try await Self.append(one, Array(events[..<120]), per: 40)
+        #expect(try await Self.answers(other) == Self.expected(Array(events[..<120])), "the other's pending events")
+        // A retry through the other store is acknowledged, not stored again.
+        let retry = try await other.append([Array(events[100..<140])], received: Self.received)
+        guard case .accepted(let receipt) = retry[0] else {
+            Issue.record("accepted: \(retry)")
+            return
+        }
+        #expect(receipt.stored == 20 && receipt.duplicates == 20)
+        try await Self.append(one, Array(events[140...]), per: 50)
+        // The other indexes everything it knows, including the first one's events it absorbed when it wrote; the
+        // first one's last events, appended after that, are indexed by the first.
+        try await other.indexPendingPostings()
+        try await one.indexPendingPostings()
+        #expect(try Self.indexedThrough(dir) == 240)
+        let want = Self.expected(events)
+        #expect(try await Self.answers(one) == want)
+        #expect(try await Self.answers(other) == want)
+        let reopened = try SQLiteStore(directory: dir.path, options: Self.paused())
+        #expect(try await Self.answers(reopened) == want)
+    }
+
     @Test("postings lost in a crash, a deleted index file and an index file ahead of the store are all rebuilt")
     func recoveryRebuildsThePostings() async throws {
         let dir = try TemporaryDirectory()
