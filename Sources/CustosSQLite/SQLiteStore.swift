@@ -106,6 +106,9 @@ public final class SQLiteStore: Sendable {
         migrator.registerMigration(SQLiteActivityDailySchema.migration) { db in
             for sql in SQLiteActivityDailySchema.statements { try db.execute(sql: sql) }
         }
+        migrator.registerMigration(SQLiteEventsDatasetTimeSchema.migration) { db in
+            for sql in SQLiteEventsDatasetTimeSchema.statements { try db.execute(sql: sql) }
+        }
         try migrator.migrate(pool)
     }
 
