@@ -109,6 +109,9 @@ public final class SQLiteStore: Sendable {
         migrator.registerMigration(SQLiteEventsDatasetTimeSchema.migration) { db in
             for sql in SQLiteEventsDatasetTimeSchema.statements { try db.execute(sql: sql) }
         }
+        migrator.registerMigration(SQLiteQuarterDailySchema.migration) { db in
+            for sql in SQLiteQuarterDailySchema.statements { try db.execute(sql: sql) }
+        }
         try migrator.migrate(pool)
     }
 
