@@ -1,10 +1,12 @@
 import CustosCore
 import CustosStore
 
-/// How a time range is answered from the dataset rollups: whole UTC days from the daily rollup, whole hours of the
-/// partial days from the hourly rollup, and what is left at the edges (less than an hour on each side) from the
-/// events themselves. Bucket spans are half-open `[lower, upper)` in bucket numbers; nil is unbounded.
+/// How a time range is answered from the dataset rollups: each rollup level, coarsest first, covers the whole buckets
+/// of what the coarser levels left, and what no level covers (less than one bucket of the finest level on each side)
+/// is read from the events themselves. Bucket spans are half-open `[lower, upper)` in bucket numbers; nil is
+/// unbounded.
 struct RollupPlan {
+    /// A run of whole buckets of one level.
     struct Span {
         var lower: Int64?
         var upper: Int64?
@@ -13,30 +15,28 @@ struct RollupPlan {
     static let day: Int64 = 86_400_000
     static let hour: Int64 = 3_600_000
 
-    var days: [Span] = []
-    var hours: [Span] = []
+    /// The whole buckets to read from each level, in the order of the levels given.
+    var spans: [(level: RollupLevel, span: Span)] = []
+    /// What is left for the events: at most two pieces, each shorter than the finest level's bucket.
     var raw: [TimeRange] = []
 
-    init(range: TimeRange) {
-        var rest: [(Int64?, Int64?)] = []
-        Self.cover(
-            range.from?.millisecondsSinceEpoch,
-            range.to?.millisecondsSinceEpoch,
-            size: Self.day,
-            into: &days,
-            rest: &rest
-        )
-        for (a, b) in rest {
+    /// Plans `range` over `levels`, which must be ordered coarsest first, each width a multiple of the next.
+    init(range: TimeRange, levels: [RollupLevel] = RollupLevel.ranged) {
+        var rest: [(Int64?, Int64?)] = [(range.from?.millisecondsSinceEpoch, range.to?.millisecondsSinceEpoch)]
+        for level in levels {
             var left: [(Int64?, Int64?)] = []
-            Self.cover(a, b, size: Self.hour, into: &hours, rest: &left)
-            for (x, y) in left {
-                raw.append(
-                    TimeRange(
-                        from: x.map(Timestamp.init(millisecondsSinceEpoch:)),
-                        to: y.map(Timestamp.init(millisecondsSinceEpoch:))
-                    )
-                )
+            for (a, b) in rest {
+                var covered: [Span] = []
+                Self.cover(a, b, size: level.width, into: &covered, rest: &left)
+                spans += covered.map { (level, $0) }
             }
+            rest = left
+        }
+        raw = rest.map { x, y in
+            TimeRange(
+                from: x.map(Timestamp.init(millisecondsSinceEpoch:)),
+                to: y.map(Timestamp.init(millisecondsSinceEpoch:))
+            )
         }
     }
 
@@ -51,7 +51,7 @@ struct RollupPlan {
         let first = from.map { ceilDiv($0, size) }
         let last = to.map { $0.floorDivided(by: size) }
         if let first, let last, first >= last {
-            rest.append((from, to))
+            if (from ?? .min) < (to ?? .max) { rest.append((from, to)) }
             return
         }
         spans.append(Span(lower: first, upper: last))

@@ -32,7 +32,7 @@ enum SQLitePostingsSchema {
     ]
 
     /// The migration of the store file that moves the old synchronous indexes into the index file.
-    static let migration = "v7-deferred-postings"
+    static let migration = "v9-deferred-postings"
 
     /// Its statements, run on the writer with the index file attached: copy every posting the old indexes held,
     /// record how far that reaches, then drop the old indexes.

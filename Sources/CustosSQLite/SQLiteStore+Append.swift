@@ -309,12 +309,13 @@ extension SQLiteStore: EventStore {
         try applyActivityDaily(days, db: db)
         try applyDatasetRollup(hours, table: "dataset_hourly", bucket: "hour", db: db)
         try applyDatasetRollup(totals, table: "dataset_totals", bucket: "bucket", db: db)
+        try applyCoarseRollups(hours, db: db)
         try applySessionRollup(sessions, db: db)
         if ledger { try appendToLedger(leaves, firstSeq: firstSeq, db: db) }
         return (results, entries)
     }
 
-    private static func applyDatasetRollup(
+    static func applyDatasetRollup(
         _ cells: [RollupKey: RollupTotals],
         table: String,
         bucket: String,

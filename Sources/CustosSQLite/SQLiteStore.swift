@@ -129,6 +129,12 @@ public final class SQLiteStore: Sendable {
         migrator.registerMigration(SQLiteActivityDailySchema.migration) { db in
             for sql in SQLiteActivityDailySchema.statements { try db.execute(sql: sql) }
         }
+        migrator.registerMigration(SQLiteEventsDatasetTimeSchema.migration) { db in
+            for sql in SQLiteEventsDatasetTimeSchema.statements { try db.execute(sql: sql) }
+        }
+        migrator.registerMigration(SQLiteQuarterDailySchema.migration) { db in
+            for sql in SQLiteQuarterDailySchema.statements { try db.execute(sql: sql) }
+        }
         migrator.registerMigration(SQLitePostingsSchema.migration) { db in
             for sql in SQLitePostingsSchema.migrationStatements { try db.execute(sql: sql) }
         }

@@ -15,18 +15,27 @@ public enum StableHash {
         return Int64(bitPattern: mix(fold(b, into: h)))
     }
 
+    /// The hash of the string whose UTF-8 bytes these are (the same as ``of(_:)-(String)`` of that string), for
+    /// text read straight out of a database row without building a `String`.
+    public static func of(utf8 bytes: UnsafeBufferPointer<UInt8>) -> Int64 {
+        Int64(bitPattern: mix(fold(bytes, into: offsetBasis)))
+    }
+
     private static let offsetBasis: UInt64 = 0xcbf2_9ce4_8422_2325
     private static let prime: UInt64 = 0x100_0000_01b3
 
     /// FNV-1a steps over the UTF-8 bytes of `s`, from state `h`.
     private static func fold(_ s: String, into h0: UInt64) -> UInt64 {
-        var h = h0
         var s = s
-        s.withUTF8 { bytes in
-            for b in bytes {
-                h ^= UInt64(b)
-                h = h &* prime
-            }
+        return s.withUTF8 { fold($0, into: h0) }
+    }
+
+    /// FNV-1a steps over `bytes`, from state `h`.
+    private static func fold(_ bytes: UnsafeBufferPointer<UInt8>, into h0: UInt64) -> UInt64 {
+        var h = h0
+        for b in bytes {
+            h ^= UInt64(b)
+            h = h &* prime
         }
         return h
     }

@@ -285,7 +285,9 @@ struct BenchCommand: AsyncParsableCommand {
                             )
                         }
                     }
-                    if count == events { break }
+                    // A store that already holds events (perhaps fewer than asked, if its build was interrupted)
+                    // is sampled from the events it holds: the simulation's first `existing` ones.
+                    if count == events || Int64(count) == existing { break }
                 }
                 if !batch.isEmpty {
                     let b = batch

@@ -270,7 +270,7 @@ struct DeferredPostingsTests {
                     try db.execute(sql: "INSERT INTO event_subjects VALUES (?, ?)", arguments: [StableHash.of(s), seq])
                 }
             }
-            try db.execute(sql: "DELETE FROM grdb_migrations WHERE identifier = 'v7-deferred-postings'")
+            try db.execute(sql: "DELETE FROM grdb_migrations WHERE identifier = 'v9-deferred-postings'")
         }
         try queue.close()
         let store = try SQLiteStore(directory: dir.path, options: Self.paused())

@@ -1,0 +1,30 @@
+/// One level of the dataset rollups: a table of (dataset, bucket, actor) cells — events, rows, bytes, first and last
+/// time — whose buckets are `width` milliseconds of UTC time, numbered from the epoch.
+struct RollupLevel: Sendable {
+    /// The table.
+    let table: String
+    /// The bucket column of its key.
+    let bucket: String
+    /// The width of a bucket, in milliseconds.
+    let width: Int64
+
+    /// Whole UTC days.
+    static let daily = RollupLevel(table: "dataset_daily", bucket: "day", width: 86_400_000)
+    /// Quarters of a UTC day (00–06, 06–12, 12–18, 18–24), numbered from the epoch: a partial day's hours are read
+    /// as up to three quarters and the hours around them, and a quarter holds each actor once however many of its
+    /// hours they were active in.
+    static let quarterDaily = RollupLevel(table: "dataset_quarterly", bucket: "quarter", width: 21_600_000)
+    /// Whole UTC hours.
+    static let hourly = RollupLevel(table: "dataset_hourly", bucket: "hour", width: 3_600_000)
+
+    /// The whole history, one cell per dataset and actor in bucket 0 (its width is never used to divide time).
+    static let totals = RollupLevel(table: "dataset_totals", bucket: "bucket", width: .max)
+
+    /// The levels a time range is answered from, coarsest first (``RollupPlan``); each width is a multiple of the
+    /// next, so every cell of a finer level lies within one cell of each coarser one.
+    static let ranged: [RollupLevel] = [.daily, .quarterDaily, .hourly]
+
+    /// The levels ingest derives from the transaction's hour cells besides days and all time
+    /// (``SQLiteStore/applyCoarseRollups(_:db:)``); each is filled from `dataset_hourly` by its migration.
+    static let derivedFromHours: [RollupLevel] = [.quarterDaily]
+}
