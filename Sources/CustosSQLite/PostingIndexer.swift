@@ -9,8 +9,10 @@ import Synchronization
 /// file's watermark. The index file is derived data: commits do not wait for its disk (`synchronous=NORMAL`), and
 /// whatever it lost in a crash is re-derived from the events on the next open (``catchUp(queue:pool:)``).
 final class PostingIndexer: Sendable {
-    /// The most events one index transaction takes.
-    static let chunkSize = 20_000
+    /// The most events one index transaction takes: as many as are pending, up to the store's default limit. The
+    /// postings of a chunk land on random pages of a B-tree that grows with the store, so a bigger chunk spreads
+    /// each page write over more events (docs/performance.md, "Deferred postings").
+    static let chunkSize = 100_000
 
     let queue: DatabaseQueue
     let pending: PendingPostings
@@ -23,7 +25,7 @@ final class PostingIndexer: Sendable {
         config.busyMode = .timeout(30)
         config.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
-            try db.execute(sql: "PRAGMA cache_size = -65536")
+            try db.execute(sql: "PRAGMA cache_size = -262144")
         }
         do {
             let queue = try DatabaseQueue(path: path, configuration: config)
