@@ -295,6 +295,9 @@ struct BenchCommand: AsyncParsableCommand {
                 }
                 try await group.waitForAll()
             }
+            // Appended and indexed: the build ends when the deferred postings are written too, and the queries
+            // below sample a store at rest.
+            try await store.waitForPostings()
             let buildSeconds = BenchCommand.seconds(ContinuousClock.now - start)
             let total = try await store.statistics().events
             printFlushed(
