@@ -15,7 +15,7 @@ struct DatasetAccessDifferentialTests {
 
     /// Random events over three days (some exactly on bucket boundaries, some without a dataset, rows or bytes),
     /// appended out of time order in several commits so rollup cells are updated across transactions.
-    static func workload(_ rng: inout SplitMix) -> [AccessEvent] {
+    static func workload(_ rng: inout SeededGenerator) -> [AccessEvent] {
         (0..<700).map { n in
             var offset = Int64.random(in: 0..<(3 * 86_400_000), using: &rng)
             if n % 7 == 0 {
@@ -35,7 +35,7 @@ struct DatasetAccessDifferentialTests {
     }
 
     /// Appends `events` in commits of random sizes.
-    static func append(_ events: [AccessEvent], to store: SQLiteStore, _ rng: inout SplitMix) async throws {
+    static func append(_ events: [AccessEvent], to store: SQLiteStore, _ rng: inout SeededGenerator) async throws {
         var rest = events[...]
         while !rest.isEmpty {
             let n = min(rest.count, Int.random(in: 1...150, using: &rng))
@@ -45,7 +45,7 @@ struct DatasetAccessDifferentialTests {
     }
 
     /// A random window over the workload's days (and an hour either side), at a random alignment and length.
-    static func window(_ rng: inout SplitMix) -> TimeRange {
+    static func window(_ rng: inout SeededGenerator) -> TimeRange {
         let alignments: [Int64] = [1, 1_000, 300_000, 3_600_000, 21_600_000, 86_400_000]
         let lengths: [Int64] = [300_000, 3_600_000, 86_400_000, 345_600_000]
         let alignment = alignments.randomElement(using: &rng)!
@@ -81,7 +81,7 @@ struct DatasetAccessDifferentialTests {
     /// Every report over 150 random windows, and the all-time report, equals the naive one.
     @Test(arguments: [UInt64(1), 2, 3])
     func reportsEqualTheEventsOverRandomWindows(seed: UInt64) async throws {
-        var rng = SplitMix(seed: seed)
+        var rng = SeededGenerator(seed: seed)
         let dir = try TemporaryDirectory()
         let store = try SQLiteStore(directory: dir.path)
         let events = Self.workload(&rng)
@@ -106,7 +106,7 @@ struct DatasetAccessDifferentialTests {
     /// A store written before the dataset time index and the quarter-day rollup existed gains both on open (the
     /// index built from its events, the rollup filled from the hourly one), and then answers as a fresh store does.
     @Test func aStoreWithoutTheDatasetTimeIndexAndQuarterRollupIsMigrated() async throws {
-        var rng = SplitMix(seed: 9)
+        var rng = SeededGenerator(seed: 9)
         let dir = try TemporaryDirectory()
         let events = Self.workload(&rng)
         do {
@@ -142,21 +142,6 @@ struct DatasetAccessDifferentialTests {
             )
             #expect(report.actors == Self.naive(events, dataset: dataset, range: range), "\(dataset), \(range)")
         }
-    }
-}
-
-/// SplitMix64: a seeded generator, so a failing case can be replayed from its seed.
-struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
 
