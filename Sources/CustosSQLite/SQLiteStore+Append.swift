@@ -182,7 +182,7 @@ extension SQLiteStore: EventStore {
             "SELECT seq FROM ix.postings WHERE kind = \(PostingKind.clientID.rawValue) AND key = ? AND seq < ?"
         )
         let findBody = try RawStatement(db, "SELECT body FROM events WHERE seq = ?")
-        // Client ids stored by this transaction, by hash (a cache in front of `findID`, which sees them too).
+        // Client ids stored by this transaction, by hash (in front of the postings and the pending tail).
         var committedIDs: [Int64: (seq: Int64, prepared: PreparedEvent)] = [:]
         var days: [RollupKey: RollupTotals] = [:]
         var hours: [RollupKey: RollupTotals] = [:]
