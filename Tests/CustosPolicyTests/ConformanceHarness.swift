@@ -88,8 +88,9 @@ enum ConformanceHarness {
                     return .failure(HarnessError("sha256 mismatch for \(tarball.lastPathComponent): \(output)"))
                 }
             }
+            // One staging directory per unpacking: two tarballs may be unpacked at once by one test process.
             let staging = fileManager.temporaryDirectory
-                .appendingPathComponent("custos-cedar-staging-\(ProcessInfo.processInfo.processIdentifier)")
+                .appendingPathComponent("custos-cedar-staging-\(sha256.prefix(16))-\(UUID().uuidString)")
             try? fileManager.removeItem(at: staging)
             try fileManager.createDirectory(at: staging, withIntermediateDirectories: true)
             let (status, _) = try run("/usr/bin/tar", ["xzf", tarball.path, "-C", staging.path])
