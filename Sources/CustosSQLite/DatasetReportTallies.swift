@@ -1,23 +1,5 @@
 import CustosStore
 
-/// One actor's running sums in a dataset report.
-struct AccessTally {
-    var events: Int64 = 0
-    var rows: Int64 = 0
-    var bytes: Int64 = 0
-    var first = Int64.max
-    var last = Int64.min
-
-    /// Adds the sums of a rollup cell or of one event.
-    mutating func add(events e: Int64, rows r: Int64, bytes b: Int64, first f: Int64, last l: Int64) {
-        events += e
-        rows += r
-        bytes += b
-        first = min(first, f)
-        last = max(last, l)
-    }
-}
-
 /// The running sums of a dataset report, one per actor, keyed by the actor's ``StableHash`` so that rollup rows
 /// (which hold the actor's text) and index entries (which hold its hash) land in the same tally without building
 /// a `String` or hashing one per row. A rollup row is confirmed against the name stored under its hash, byte for
@@ -28,9 +10,9 @@ struct DatasetReportTallies {
     private var slots: [Int64: Int] = [:]
     /// The actor of each slot; nil while only index entries (hashes) have been summed into it.
     private(set) var names: [String?] = []
-    private(set) var tallies: [AccessTally] = []
+    private(set) var tallies: [RollupTotals] = []
     /// Actors whose hash is already taken by another actor's name.
-    private var collided: [String: AccessTally] = [:]
+    private var collided: [String: RollupTotals] = [:]
 
     /// Adds a rollup row of the actor whose UTF-8 text is `actor`.
     mutating func add(
@@ -48,7 +30,7 @@ struct DatasetReportTallies {
             let same = stored.withUTF8 { $0.elementsEqual(actor) }
             guard same else {
                 let other = String(decoding: actor, as: UTF8.self)
-                collided[other, default: AccessTally()]
+                collided[other, default: RollupTotals()]
                     .add(events: events, rows: rows, bytes: bytes, first: first, last: last)
                 return
             }
@@ -73,22 +55,41 @@ struct DatasetReportTallies {
         if let slot = slots[hash], names[slot] == nil { names[slot] = actor }
     }
 
-    /// Every named actor's sums (an actor that could not be named is left out).
-    var rows: [(actor: String, tally: AccessTally)] {
-        var out: [(actor: String, tally: AccessTally)] = []
-        out.reserveCapacity(tallies.count + collided.count)
-        for (name, tally) in zip(names, tallies) {
-            if let name { out.append((name, tally)) }
+    /// The number of named actors: the report's total.
+    var namedCount: Int {
+        names.reduce(0) { $0 + ($1 == nil ? 0 : 1) } + collided.count
+    }
+
+    /// The `limit` named actors with the most events (ties by actor, ascending), in that order. Only positions are
+    /// sorted, and only the rows returned are built: a report reads thousands of actors and returns a page.
+    func top(_ limit: Int) -> [(actor: String, tally: RollupTotals)] {
+        let entries: [(actor: String, tally: RollupTotals)] = collided.map { ($0.key, $0.value) }
+        // Positions below `tallies.count` are slots; the others index `entries` (the collided actors).
+        var order: [Int] = []
+        order.reserveCapacity(tallies.count + entries.count)
+        for slot in names.indices where names[slot] != nil { order.append(slot) }
+        for i in entries.indices { order.append(tallies.count + i) }
+        func events(_ p: Int) -> Int64 {
+            p < tallies.count ? tallies[p].events : entries[p - tallies.count].tally.events
         }
-        for (name, tally) in collided { out.append((name, tally)) }
-        return out
+        func actor(_ p: Int) -> String {
+            p < tallies.count ? names[p]! : entries[p - tallies.count].actor
+        }
+        order.sort { a, b in
+            let ea = events(a)
+            let eb = events(b)
+            return ea != eb ? ea > eb : actor(a) < actor(b)
+        }
+        return order.prefix(max(0, limit)).map { p in
+            p < tallies.count ? (actor: names[p]!, tally: tallies[p]) : entries[p - tallies.count]
+        }
     }
 
     private mutating func slot(of hash: Int64) -> Int {
         if let slot = slots[hash] { return slot }
         slots[hash] = tallies.count
         names.append(nil)
-        tallies.append(AccessTally())
+        tallies.append(RollupTotals())
         return tallies.count - 1
     }
 }

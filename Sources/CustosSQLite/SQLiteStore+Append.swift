@@ -41,32 +41,6 @@ struct RollupKey: Hashable {
     var actor: String
 }
 
-/// The running sums of one rollup cell: events, rows, bytes, first and last time.
-struct RollupTotals {
-    var events: Int64 = 0
-    var rows: Int64 = 0
-    var bytes: Int64 = 0
-    var first = Int64.max
-    var last = Int64.min
-
-    /// Adds another cell's sums (for rolling cells up to a coarser key).
-    mutating func merge(_ other: RollupTotals) {
-        events += other.events
-        rows += other.rows
-        bytes += other.bytes
-        first = min(first, other.first)
-        last = max(last, other.last)
-    }
-
-    mutating func add(_ e: AccessEvent) {
-        events += 1
-        rows += e.rows ?? 0
-        bytes += e.bytes ?? 0
-        first = min(first, e.time.millisecondsSinceEpoch)
-        last = max(last, e.time.millisecondsSinceEpoch)
-    }
-}
-
 private struct SessionKey: Hashable {
     var actor: String
     var session: String

@@ -32,7 +32,7 @@ extension SQLiteStore {
                     tallies.name(hash, actor)
                 }
             }
-            let sorted = tallies.rows.map { actor, t in
+            let actors = tallies.top(limit).map { actor, t in
                 DatasetAccessRow(
                     actor: actor,
                     events: t.events,
@@ -42,12 +42,7 @@ extension SQLiteStore {
                     last: Timestamp(millisecondsSinceEpoch: t.last)
                 )
             }
-            .sorted { ($0.events, $1.actor) > ($1.events, $0.actor) }
-            return DatasetAccessReport(
-                dataset: query.dataset,
-                actors: Array(sorted.prefix(limit)),
-                totalActors: sorted.count
-            )
+            return DatasetAccessReport(dataset: query.dataset, actors: actors, totalActors: tallies.namedCount)
         }
     }
 
