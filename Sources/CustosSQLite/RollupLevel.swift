@@ -8,6 +8,11 @@ struct RollupLevel: Sendable {
     /// The width of a bucket, in milliseconds.
     let width: Int64
 
+    /// Aligned blocks of four UTC days (days 0–3 after the epoch, 4–7, …): a report's whole days are read as the
+    /// fewest aligned four-, two- and one-day blocks.
+    static let fourDaily = RollupLevel(table: "dataset_4day", bucket: "block", width: 4 * 86_400_000)
+    /// Aligned blocks of two UTC days.
+    static let twoDaily = RollupLevel(table: "dataset_2day", bucket: "block", width: 2 * 86_400_000)
     /// Whole UTC days.
     static let daily = RollupLevel(table: "dataset_daily", bucket: "day", width: 86_400_000)
     /// Quarters of a UTC day (00–06, 06–12, 12–18, 18–24), numbered from the epoch: a partial day's hours are read
@@ -22,9 +27,10 @@ struct RollupLevel: Sendable {
 
     /// The levels a time range is answered from, coarsest first (``RollupPlan``); each width is a multiple of the
     /// next, so every cell of a finer level lies within one cell of each coarser one.
-    static let ranged: [RollupLevel] = [.daily, .quarterDaily, .hourly]
+    static let ranged: [RollupLevel] = [.fourDaily, .twoDaily, .daily, .quarterDaily, .hourly]
 
     /// The levels ingest derives from the transaction's hour cells besides days and all time
-    /// (``SQLiteStore/applyCoarseRollups(_:db:)``); each is filled from `dataset_hourly` by its migration.
-    static let derivedFromHours: [RollupLevel] = [.quarterDaily]
+    /// (``SQLiteStore/applyCoarseRollups(_:db:)``); their migrations fill each from `dataset_hourly` (quarters) or
+    /// `dataset_daily` (two- and four-day blocks).
+    static let derivedFromHours: [RollupLevel] = [.quarterDaily, .twoDaily, .fourDaily]
 }

@@ -93,50 +93,34 @@ public final class SQLiteStore: Sendable {
         indexer.stop()
     }
 
+    /// The schema's migrations in the order they were introduced, each a name and its statements; a store records
+    /// which it has run and runs the rest, in this order, on open.
+    private static let migrations: [(name: String, statements: [String])] = [
+        ("v1", SQLiteSchema.statements),
+        ("v2-ledger", SQLiteSchema.ledgerStatements),
+        ("v3-detection", SQLiteDetectionSchema.statements),
+        (SQLiteDeliverySchema.migration, SQLiteDeliverySchema.statements),
+        ("v3-witness-cosignatures", SQLiteCosignatureSchema.statements),
+        ("v3-console-accounts", SQLiteConsoleSchema.statements),
+        (SQLiteConsoleSessionSchema.migration, SQLiteConsoleSessionSchema.statements),
+        (SQLiteEventsTimeCoverSchema.migration, SQLiteEventsTimeCoverSchema.statements),
+        (SQLiteTileInteriorsSchema.migration, SQLiteTileInteriorsSchema.statements),
+        (SQLiteUpperTileInteriorsSchema.migration, SQLiteUpperTileInteriorsSchema.statements),
+        (SQLiteActivityDailySchema.migration, SQLiteActivityDailySchema.statements),
+        (SQLiteEventsDatasetTimeSchema.migration, SQLiteEventsDatasetTimeSchema.statements),
+        (SQLiteQuarterDailySchema.migration, SQLiteQuarterDailySchema.statements),
+        (SQLitePostingsSchema.migration, SQLitePostingsSchema.migrationStatements),
+        (SQLiteMultiDaySchema.migration, SQLiteMultiDaySchema.statements),
+    ]
+
     private static func migrate(_ pool: DatabasePool) throws {
         var migrator = DatabaseMigrator()
-        migrator.registerMigration("v1") { db in
-            for sql in SQLiteSchema.statements { try db.execute(sql: sql) }
-        }
-        migrator.registerMigration("v2-ledger") { db in
-            for sql in SQLiteSchema.ledgerStatements { try db.execute(sql: sql) }
-            try Self.backfillLedger(db: db)
-        }
-        migrator.registerMigration("v3-detection") { db in
-            for sql in SQLiteDetectionSchema.statements { try db.execute(sql: sql) }
-        }
-        migrator.registerMigration(SQLiteDeliverySchema.migration) { db in
-            for sql in SQLiteDeliverySchema.statements { try db.execute(sql: sql) }
-        }
-        migrator.registerMigration("v3-witness-cosignatures") { db in
-            for sql in SQLiteCosignatureSchema.statements { try db.execute(sql: sql) }
-        }
-        migrator.registerMigration("v3-console-accounts") { db in
-            for sql in SQLiteConsoleSchema.statements { try db.execute(sql: sql) }
-        }
-        migrator.registerMigration(SQLiteConsoleSessionSchema.migration) { db in
-            for sql in SQLiteConsoleSessionSchema.statements { try db.execute(sql: sql) }
-        }
-        migrator.registerMigration(SQLiteEventsTimeCoverSchema.migration) { db in
-            for sql in SQLiteEventsTimeCoverSchema.statements { try db.execute(sql: sql) }
-        }
-        migrator.registerMigration(SQLiteTileInteriorsSchema.migration) { db in
-            for sql in SQLiteTileInteriorsSchema.statements { try db.execute(sql: sql) }
-        }
-        migrator.registerMigration(SQLiteUpperTileInteriorsSchema.migration) { db in
-            for sql in SQLiteUpperTileInteriorsSchema.statements { try db.execute(sql: sql) }
-        }
-        migrator.registerMigration(SQLiteActivityDailySchema.migration) { db in
-            for sql in SQLiteActivityDailySchema.statements { try db.execute(sql: sql) }
-        }
-        migrator.registerMigration(SQLiteEventsDatasetTimeSchema.migration) { db in
-            for sql in SQLiteEventsDatasetTimeSchema.statements { try db.execute(sql: sql) }
-        }
-        migrator.registerMigration(SQLiteQuarterDailySchema.migration) { db in
-            for sql in SQLiteQuarterDailySchema.statements { try db.execute(sql: sql) }
-        }
-        migrator.registerMigration(SQLitePostingsSchema.migration) { db in
-            for sql in SQLitePostingsSchema.migrationStatements { try db.execute(sql: sql) }
+        for (name, statements) in migrations {
+            migrator.registerMigration(name) { db in
+                for sql in statements { try db.execute(sql: sql) }
+                // The ledger's migration also derives the tree of the events stored before it.
+                if name == "v2-ledger" { try Self.backfillLedger(db: db) }
+            }
         }
         try migrator.migrate(pool)
     }

@@ -13,13 +13,17 @@ struct DatasetAccessDifferentialTests {
     static let datasets = ["persons", "vehicles", "cases"]
     static let base = EventFixtures.baseTime.millisecondsSinceEpoch
 
-    /// Random events over three days (some exactly on bucket boundaries, some without a dataset, rows or bytes),
+    /// The days the workload spans: enough for whole four-day blocks inside a window.
+    static let days: Int64 = 12
+
+    /// Random events over twelve days (some exactly on bucket boundaries, some without a dataset, rows or bytes),
     /// appended out of time order in several commits so rollup cells are updated across transactions.
     static func workload(_ rng: inout SeededGenerator) -> [AccessEvent] {
-        (0..<700).map { n in
-            var offset = Int64.random(in: 0..<(3 * 86_400_000), using: &rng)
+        (0..<1_200).map { n in
+            var offset = Int64.random(in: 0..<(days * 86_400_000), using: &rng)
             if n % 7 == 0 {
-                let grid = [Int64(300_000), 3_600_000, 21_600_000, 86_400_000].randomElement(using: &rng)!
+                let grid = [Int64(300_000), 3_600_000, 21_600_000, 86_400_000, 172_800_000, 345_600_000]
+                    .randomElement(using: &rng)!
                 offset = offset / grid * grid + [-1, 0, 1].randomElement(using: &rng)!
             }
             var event = EventFixtures.event(
@@ -47,10 +51,10 @@ struct DatasetAccessDifferentialTests {
     /// A random window over the workload's days (and an hour either side), at a random alignment and length.
     static func window(_ rng: inout SeededGenerator) -> TimeRange {
         let alignments: [Int64] = [1, 1_000, 300_000, 3_600_000, 21_600_000, 86_400_000]
-        let lengths: [Int64] = [300_000, 3_600_000, 86_400_000, 345_600_000]
+        let lengths: [Int64] = [300_000, 3_600_000, 86_400_000, 345_600_000, 864_000_000]
         let alignment = alignments.randomElement(using: &rng)!
         let length = lengths.randomElement(using: &rng)!
-        var from = base - 3_600_000 + Int64.random(in: 0..<(3 * 86_400_000 + 7_200_000), using: &rng)
+        var from = base - 3_600_000 + Int64.random(in: 0..<(days * 86_400_000 + 7_200_000), using: &rng)
         from = from.floorDiv(alignment) * alignment
         var to = from + Int64.random(in: 0...length, using: &rng)
         if Bool.random(using: &rng) { to = to.floorDiv(alignment) * alignment }
@@ -78,7 +82,8 @@ struct DatasetAccessDifferentialTests {
         return rows.values.sorted { ($0.events, $1.actor) > ($1.events, $0.actor) }
     }
 
-    /// Every report over 150 random windows, and the all-time report, equals the naive one.
+    /// Every report over 150 random windows, and the all-time report, equals the naive one; a page of a few rows is
+    /// the naive report's first rows, with the same total.
     @Test(arguments: [UInt64(1), 2, 3])
     func reportsEqualTheEventsOverRandomWindows(seed: UInt64) async throws {
         var rng = SeededGenerator(seed: seed)
@@ -98,14 +103,19 @@ struct DatasetAccessDifferentialTests {
             #expect(report.actors == expected, "seed \(seed), \(dataset), \(range)")
             #expect(report.totalActors == expected.count)
             if !expected.isEmpty { nonEmpty += 1 }
+            let limit = Int.random(in: 1...4, using: &rng)
+            let page = try await store.datasetAccess(DatasetAccessQuery(dataset: dataset, range: range, limit: limit))
+            #expect(page.actors == Array(expected.prefix(limit)), "seed \(seed), \(dataset), \(range), limit \(limit)")
+            #expect(page.totalActors == expected.count)
         }
         // The comparison is only worth something if most windows hold events.
         #expect(nonEmpty > 75)
     }
 
-    /// A store written before the dataset time index and the quarter-day rollup existed gains both on open (the
-    /// index built from its events, the rollup filled from the hourly one), and then answers as a fresh store does.
-    @Test func aStoreWithoutTheDatasetTimeIndexAndQuarterRollupIsMigrated() async throws {
+    /// A store written before the dataset time index and the quarter-day, two-day and four-day rollups existed gains
+    /// them on open (the index built from its events, the rollups filled from the hourly and daily ones), and then
+    /// answers as a fresh store does.
+    @Test func aStoreWithoutTheDatasetTimeIndexAndCoarseRollupsIsMigrated() async throws {
         var rng = SeededGenerator(seed: 9)
         let dir = try TemporaryDirectory()
         let events = Self.workload(&rng)
@@ -115,25 +125,34 @@ struct DatasetAccessDifferentialTests {
         }
         let path = (dir.path as NSString).appendingPathComponent("custos.sqlite")
         let present = """
-            SELECT count(*) FROM sqlite_master WHERE name IN ('events_dataset_time', 'dataset_quarterly')
+            SELECT count(*) FROM sqlite_master
+            WHERE name IN ('events_dataset_time', 'dataset_quarterly', 'dataset_2day', 'dataset_4day')
             """
         let dropped = try await DatabaseQueue(path: path).write { db in
             try db.execute(sql: "DROP INDEX events_dataset_time")
-            try db.execute(sql: "DROP TABLE dataset_quarterly")
+            for table in ["dataset_quarterly", "dataset_2day", "dataset_4day"] {
+                try db.execute(sql: "DROP TABLE \(table)")
+            }
             try db.execute(
                 sql: """
-                    DELETE FROM grdb_migrations WHERE identifier IN ('v7-events-dataset-time', 'v8-dataset-quarterly')
+                    DELETE FROM grdb_migrations
+                    WHERE identifier IN ('v7-events-dataset-time', 'v8-dataset-quarterly', 'v10-dataset-multiday')
                     """
             )
             return try Int.fetchOne(db, sql: present)
         }
         #expect(dropped == 0)
         let store = try SQLiteStore(directory: dir.path)
-        let (rebuilt, quarters) = try await DatabaseQueue(path: path).read { db in
-            (try Int.fetchOne(db, sql: present), try Int.fetchOne(db, sql: "SELECT count(*) FROM dataset_quarterly"))
+        let (rebuilt, cells) = try await DatabaseQueue(path: path).read { db in
+            (
+                try Int.fetchOne(db, sql: present),
+                try ["dataset_quarterly", "dataset_2day", "dataset_4day"].map {
+                    try Int.fetchOne(db, sql: "SELECT count(*) FROM \($0)") ?? 0
+                }
+            )
         }
-        #expect(rebuilt == 2)
-        #expect((quarters ?? 0) > 100)
+        #expect(rebuilt == 4)
+        #expect(cells.allSatisfy { $0 > 30 }, "\(cells)")
         for _ in 0..<60 {
             let range = Self.window(&rng)
             let dataset = Self.datasets.randomElement(using: &rng)!

@@ -50,9 +50,13 @@ struct RollupPlanTests {
                 let (lower, upper) = (raw.from!.millisecondsSinceEpoch, raw.to!.millisecondsSinceEpoch)
                 #expect((lower + finest - 1) / finest >= upper / finest, "\(raw) in \(range)")
             }
-            // A range of whole days is read from the daily level alone.
+            // A range of whole days is read from the day-wide levels alone, as the fewest aligned blocks: at most
+            // one day and one two-day block on each side of the four-day blocks.
             if alignment == 86_400_000 && from < to {
-                #expect(plan.spans.count == 1 && plan.raw.isEmpty)
+                #expect(plan.raw.isEmpty)
+                #expect(plan.spans.allSatisfy { $0.level.width >= 86_400_000 }, "\(range)")
+                let blocks = plan.spans.reduce(Int64(0)) { $0 + $1.span.upper! - $1.span.lower! }
+                #expect(blocks <= (to - from) / (4 * 86_400_000) + 4, "\(range)")
             }
         }
     }
