@@ -10,19 +10,7 @@ enum SQLiteMultiDaySchema {
     /// Its statements. `block` is `floor(day / n)`, written so that it also rounds down before 1970.
     static let statements: [String] = [2, 4].flatMap { n in
         [
-            """
-            CREATE TABLE dataset_\(n)day(
-                dataset TEXT NOT NULL,
-                block INTEGER NOT NULL,
-                actor TEXT NOT NULL,
-                events INTEGER NOT NULL,
-                rows INTEGER NOT NULL,
-                bytes INTEGER NOT NULL,
-                first INTEGER NOT NULL,
-                last INTEGER NOT NULL,
-                PRIMARY KEY(dataset, block, actor)
-            ) WITHOUT ROWID
-            """,
+            SQLiteRollupTable.create("dataset_\(n)day", bucket: "block"),
             """
             INSERT INTO dataset_\(n)day(dataset, block, actor, events, rows, bytes, first, last)
             SELECT dataset, (day - (CASE WHEN day < 0 THEN \(n - 1) ELSE 0 END)) / \(n) AS b, actor, sum(events),

@@ -9,19 +9,7 @@ enum SQLiteQuarterDailySchema {
 
     /// Its statements. `quarter` is `floor(hour / 6)`, written so that it also rounds down before 1970.
     static let statements: [String] = [
-        """
-        CREATE TABLE dataset_quarterly(
-            dataset TEXT NOT NULL,
-            quarter INTEGER NOT NULL,
-            actor TEXT NOT NULL,
-            events INTEGER NOT NULL,
-            rows INTEGER NOT NULL,
-            bytes INTEGER NOT NULL,
-            first INTEGER NOT NULL,
-            last INTEGER NOT NULL,
-            PRIMARY KEY(dataset, quarter, actor)
-        ) WITHOUT ROWID
-        """,
+        SQLiteRollupTable.create("dataset_quarterly", bucket: "quarter"),
         """
         INSERT INTO dataset_quarterly(dataset, quarter, actor, events, rows, bytes, first, last)
         SELECT dataset, (hour - (CASE WHEN hour < 0 THEN 5 ELSE 0 END)) / 6 AS q, actor, sum(events), sum(rows),
