@@ -39,19 +39,7 @@ enum SQLiteSchema {
             PRIMARY KEY(subject_h, seq)
         ) WITHOUT ROWID
         """,
-        """
-        CREATE TABLE dataset_daily(
-            dataset TEXT NOT NULL,
-            day INTEGER NOT NULL,
-            actor TEXT NOT NULL,
-            events INTEGER NOT NULL,
-            rows INTEGER NOT NULL,
-            bytes INTEGER NOT NULL,
-            first INTEGER NOT NULL,
-            last INTEGER NOT NULL,
-            PRIMARY KEY(dataset, day, actor)
-        ) WITHOUT ROWID
-        """,
+        SQLiteRollupTable.create("dataset_daily", bucket: "day"),
         """
         CREATE TABLE sessions(
             actor TEXT NOT NULL,
@@ -67,32 +55,8 @@ enum SQLiteSchema {
             PRIMARY KEY(actor, session)
         ) WITHOUT ROWID
         """,
-        """
-        CREATE TABLE dataset_totals(
-            dataset TEXT NOT NULL,
-            bucket INTEGER NOT NULL,
-            actor TEXT NOT NULL,
-            events INTEGER NOT NULL,
-            rows INTEGER NOT NULL,
-            bytes INTEGER NOT NULL,
-            first INTEGER NOT NULL,
-            last INTEGER NOT NULL,
-            PRIMARY KEY(dataset, bucket, actor)
-        ) WITHOUT ROWID
-        """,
-        """
-        CREATE TABLE dataset_hourly(
-            dataset TEXT NOT NULL,
-            hour INTEGER NOT NULL,
-            actor TEXT NOT NULL,
-            events INTEGER NOT NULL,
-            rows INTEGER NOT NULL,
-            bytes INTEGER NOT NULL,
-            first INTEGER NOT NULL,
-            last INTEGER NOT NULL,
-            PRIMARY KEY(dataset, hour, actor)
-        ) WITHOUT ROWID
-        """,
+        SQLiteRollupTable.create("dataset_totals", bucket: "bucket"),
+        SQLiteRollupTable.create("dataset_hourly", bucket: "hour"),
         "CREATE INDEX sessions_actor_start ON sessions(actor, start, session)",
         "CREATE INDEX sessions_session ON sessions(session)",
         """
