@@ -57,6 +57,14 @@ struct BenchCommand: AsyncParsableCommand {
     }
 
     /// Resident set size and its peak, in MiB, from /proc/self/status.
+    /// CPU seconds this process has used so far, in user space and in the kernel on its behalf.
+    static func processCPU() -> (user: Double, system: Double) {
+        var usage = rusage()
+        guard getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage) == 0 else { return (0, 0) }
+        func seconds(_ t: timeval) -> Double { Double(t.tv_sec) + Double(t.tv_usec) * 1e-6 }
+        return (seconds(usage.ru_utime), seconds(usage.ru_stime))
+    }
+
     static func memory() -> (rss: Double, peak: Double) {
         guard let text = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return (0, 0) }
         func field(_ name: String) -> Double {
@@ -316,15 +324,23 @@ struct BenchCommand: AsyncParsableCommand {
                     to: Timestamp(millisecondsSinceEpoch: from + 7 * 86_400_000)
                 )
             }
-            var results: [(String, [Double])] = []
+            // Wall time per query, and the process's CPU time over all the samples of a query (user and kernel), which
+            // is the queries' own while nothing else runs: the indexer has caught up and the queries run one at a time.
+            // The kernel accounts CPU time in ticks, so it is reported as a mean over the samples, not per query.
+            var results: [(name: String, wall: [Double], user: Double, system: Double)] = []
             func measure(_ name: String, _ body: () async throws -> Void) async throws {
-                var times: [Double] = []
+                var wall: [Double] = []
+                let c0 = BenchCommand.processCPU()
                 for _ in 0..<samples {
                     let t0 = ContinuousClock.now
                     try await body()
-                    times.append(BenchCommand.seconds(ContinuousClock.now - t0) * 1000)
+                    wall.append(BenchCommand.seconds(ContinuousClock.now - t0) * 1000)
                 }
-                results.append((name, times.sorted()))
+                let c1 = BenchCommand.processCPU()
+                let n = Double(max(samples, 1))
+                results.append(
+                    (name, wall.sorted(), (c1.user - c0.user) * 1000 / n, (c1.system - c0.system) * 1000 / n)
+                )
             }
             try await measure("actor timeline") {
                 _ = try await store.timeline(TimelineQuery(actor: actors.randomElement(using: &rng)!, limit: 50))
@@ -348,13 +364,20 @@ struct BenchCommand: AsyncParsableCommand {
             try await measure("events by actor (page of 100)") {
                 _ = try await store.events(EventQuery(actor: actors.randomElement(using: &rng)!, limit: 100))
             }
-            var lines = ["query                          p50 ms   p95 ms   p99 ms"]
+            var lines = ["query                          p50 ms   p95 ms   p99 ms   mean CPU ms: user  kernel"]
             var fields: [(String, JSONValue)] = [("events", .integer(total))]
-            for (name, t) in results {
+            for (name, t, user, system) in results {
                 func p(_ q: Double) -> Double { t[min(t.count - 1, Int(Double(t.count) * q))] }
                 lines.append(
                     name.padding(toLength: 30, withPad: " ", startingAt: 0)
-                        + String(format: " %7.2f  %7.2f  %7.2f", p(0.5), p(0.95), p(0.99))
+                        + String(
+                            format: " %7.2f  %7.2f  %7.2f              %7.2f %7.2f",
+                            p(0.5),
+                            p(0.95),
+                            p(0.99),
+                            user,
+                            system
+                        )
                 )
                 fields.append(
                     (
