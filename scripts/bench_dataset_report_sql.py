@@ -10,6 +10,7 @@ streamed from `events_time_cover` alone. Needs a store that has both indexes (a 
     scripts/bench_dataset_report_sql.py DIR/custos.sqlite [SAMPLES]
 """
 import sqlite3, random, time, sys, statistics
+from stable_hash import stable_hash
 db = sqlite3.connect(f"file:{sys.argv[1]}?immutable=1", uri=True)
 db.execute("PRAGMA cache_size=-65536")
 lo, hi = db.execute("select min(time), max(time) from events").fetchone()
@@ -32,14 +33,7 @@ def plan(a, b):
             if y > h2 * HOUR: raw.append((h2 * HOUR, y))
         else: raw.append((x, y))
     return days, hours, raw
-def hashof(ds):
-    M = (1 << 64) - 1
-    h = 0xcbf29ce484222325
-    for b in ds.encode():
-        h ^= b; h = (h * 0x100000001b3) & M
-    h ^= h >> 33; h = (h * 0xff51afd7ed558ccd) & M; h ^= h >> 33; h = (h * 0xc4ceb9fe1a85ec53) & M; h ^= h >> 33
-    return h - (1 << 64) if h >= 1 << 63 else h
-hashes = {d: hashof(d) for d in datasets}
+hashes = {d: stable_hash(d) for d in datasets}
 random.seed(1)
 old_t, new_t = [], []
 for i in range(int(sys.argv[2]) if len(sys.argv) > 2 else 50):

@@ -7,18 +7,12 @@ existing tables. Read-only; safe while the store is being written.
     scripts/dataset_report_rows.py DIR/custos.sqlite [SAMPLES] [SEED]
 """
 import sqlite3, random, sys, statistics
+from stable_hash import stable_hash
 db = sqlite3.connect(f"file:{sys.argv[1]}?mode=ro", uri=True)
 db.execute("PRAGMA cache_size=-262144")
 lo, hi = db.execute("select min(time), max(time) from events").fetchone()
 datasets = [r[0] for r in db.execute("select distinct dataset from dataset_totals where bucket=0")]
 DAY, HOUR = 86_400_000, 3_600_000
-def hashof(ds):
-    M = (1 << 64) - 1
-    h = 0xcbf29ce484222325
-    for b in ds.encode():
-        h ^= b; h = (h * 0x100000001b3) & M
-    h ^= h >> 33; h = (h * 0xff51afd7ed558ccd) & M; h ^= h >> 33; h = (h * 0xc4ceb9fe1a85ec53) & M; h ^= h >> 33
-    return h - (1 << 64) if h >= 1 << 63 else h
 def cover(a, b, size):
     f, l = -(-a // size), b // size
     if f >= l: return [], [(a, b)]
@@ -41,7 +35,7 @@ def blocks(f, l, sizes):
 random.seed(int(sys.argv[3]) if len(sys.argv) > 3 else 1)
 stats = {k: [] for k in ("daily", "hourly", "edge_all", "edge_ds", "days_pow2", "hours_6h", "hours_4h_2h", "out")}
 for i in range(int(sys.argv[2]) if len(sys.argv) > 2 else 30):
-    ds = random.choice(datasets); dh = hashof(ds)
+    ds = random.choice(datasets); dh = stable_hash(ds)
     a = lo + random.randint(0, hi - lo - 7 * DAY); b = a + 7 * DAY
     days, rest = cover(a, b, DAY)
     hours, raw = [], []
