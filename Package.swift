@@ -105,7 +105,11 @@ let package = Package(
             dependencies: ["CustosCore", "CustosTestKit"],
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "CustosLedgerTests", dependencies: ["CustosLedger"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "CustosLedgerTests",
+            dependencies: ["CustosLedger", "CustosCore"],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "CustosPolicyTests",
             dependencies: ["CustosPolicy", "CustosCore"],

@@ -1,3 +1,5 @@
+import CustosCore
+
 /// Generates a deterministic set of Sigma rules over Custos fields for the detection benchmark
 /// (`custos bench detect`): a realistic mix of plain values, wildcards, `contains`/`startswith`/`endswith`, `re`,
 /// `cidr`, numeric comparisons, `exists`, `1 of`/`all of`/`not` conditions, and about one correlation in five
@@ -25,7 +27,7 @@ public struct BenchmarkRuleGenerator: Sendable {
     /// rule(s) it refers to. Exactly `count` documents in all, `count × correlationShare` (rounded) of them
     /// correlations.
     public func files(count: Int) -> [String: String] {
-        var random = Generator(seed: seed)
+        var random = SplitMix64(seed: seed)
         let correlationCount = Int((Double(count) * correlationShare).rounded())
         let detectionCount = count - correlationCount
         var documents: [String] = []
@@ -54,7 +56,7 @@ public struct BenchmarkRuleGenerator: Sendable {
     private static let offices = ["MSP", "NYC", "DEN", "SEA"]
 
     /// One field condition line (`field|modifier: value`, or a list) chosen at random.
-    private func condition(_ random: inout Generator) -> String {
+    private func condition(_ random: inout SplitMix64) -> String {
         switch random.next() % 22 {
         case 0: return "action: \(random.pick(Self.actions))"
         case 1: return "action:\n            - \(random.pick(Self.actions))\n            - \(random.pick(Self.actions))"
@@ -84,7 +86,7 @@ public struct BenchmarkRuleGenerator: Sendable {
     }
 
     /// A condition few events meet (denials, large exports, restricted data, the small hours, watch lists).
-    private func rareCondition(_ random: inout Generator) -> String {
+    private func rareCondition(_ random: inout SplitMix64) -> String {
         switch random.next() % 7 {
         case 0: return "outcome: denied"
         case 1: return "rows|gt: \(1000 * (1 + random.next() % 20))"
@@ -96,7 +98,7 @@ public struct BenchmarkRuleGenerator: Sendable {
         }
     }
 
-    private func selection(_ name: String, _ random: inout Generator) -> String {
+    private func selection(_ name: String, _ random: inout SplitMix64) -> String {
         var text = "    \(name):\n"
         var keys = Set<String>()
         if name != "filter" {
@@ -114,7 +116,7 @@ public struct BenchmarkRuleGenerator: Sendable {
         return text
     }
 
-    private func detectionRule(_ index: Int, random: inout Generator) -> String {
+    private func detectionRule(_ index: Int, random: inout SplitMix64) -> String {
         let shape = random.next() % 5
         var detection = ""
         let condition: String
@@ -154,7 +156,7 @@ public struct BenchmarkRuleGenerator: Sendable {
 
     // MARK: - Correlations
 
-    private func correlationRule(_ index: Int, first: Int, second: Int, random: inout Generator) -> String {
+    private func correlationRule(_ index: Int, first: Int, second: Int, random: inout SplitMix64) -> String {
         let minutes = random.pick([5, 10, 15, 30, 60])
         let header = """
             title: Benchmark correlation \(index)
@@ -206,18 +208,9 @@ public struct BenchmarkRuleGenerator: Sendable {
         let digits = String(value)
         return String(repeating: "0", count: max(0, width - digits.count)) + digits
     }
+}
 
-    /// SplitMix64: small, seedable and stable across platforms.
-    private struct Generator {
-        var state: UInt64
-        init(seed: UInt64) { state = seed }
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        mutating func pick<T>(_ values: [T]) -> T { values[Int(next() % UInt64(values.count))] }
-    }
+extension SplitMix64 {
+    /// One of `values`, chosen by the next random number.
+    fileprivate mutating func pick<T>(_ values: [T]) -> T { values[Int(next() % UInt64(values.count))] }
 }

@@ -1,3 +1,5 @@
+import CustosCore
+
 /// A small, fast, seedable pseudo-random generator (xoshiro256**, seeded through SplitMix64), so that a simulation
 /// run is a pure function of its seed on every platform and Swift version.
 ///
@@ -11,30 +13,21 @@ struct SeededRandom {
 
     /// Creates a generator whose whole sequence is determined by `seed`.
     init(seed: UInt64) {
-        var mixer = seed
-        s0 = Self.splitMix(&mixer)
-        s1 = Self.splitMix(&mixer)
-        s2 = Self.splitMix(&mixer)
-        s3 = Self.splitMix(&mixer)
+        var mixer = SplitMix64(seed: seed)
+        s0 = mixer.next()
+        s1 = mixer.next()
+        s2 = mixer.next()
+        s3 = mixer.next()
     }
 
     /// Creates a generator for one independent stream, named by a few integers (a salt, a day, a user, …).
     init(seed: UInt64, stream parts: UInt64...) {
         var h = seed ^ 0x6A09_E667_F3BC_C908
         for part in parts {
-            var x = h ^ (part &* 0x9E37_79B9_7F4A_7C15)
-            h = Self.splitMix(&x)
+            var mixer = SplitMix64(seed: h ^ (part &* 0x9E37_79B9_7F4A_7C15))
+            h = mixer.next()
         }
         self.init(seed: h)
-    }
-
-    /// One SplitMix64 step: advances `state` and returns a well-mixed 64-bit value.
-    static func splitMix(_ state: inout UInt64) -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 
     /// The next 64 random bits.

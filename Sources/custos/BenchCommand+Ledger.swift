@@ -172,13 +172,9 @@ extension BenchCommand {
         static func entry(_ i: Int) -> LedgerEntry {
             var bytes: [UInt8] = []
             bytes.reserveCapacity(32)
-            var state = UInt64(i) &* 0x9E37_79B9_7F4A_7C15
+            var random = SplitMix64(seed: UInt64(i) &* 0x9E37_79B9_7F4A_7C15)
             for _ in 0..<4 {
-                state = state &+ 0x9E37_79B9_7F4A_7C15
-                var z = state
-                z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-                z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-                z ^= z >> 31
+                let z = random.next()
                 for shift in stride(from: 56, through: 0, by: -8) {
                     bytes.append(UInt8(truncatingIfNeeded: z >> shift))
                 }

@@ -144,7 +144,7 @@ extension BenchCommand {
 
 /// The generated agency of `custos bench policy`: entities, scoped policies and requests, from a seed.
 struct PolicyBenchAgency {
-    private var state: UInt64
+    private var random: SplitMix64
     let orgs: Int
     let divisions: Int
     let units: Int
@@ -155,7 +155,7 @@ struct PolicyBenchAgency {
     let records: Int
 
     init(entities: Int, seed: UInt64) {
-        state = seed
+        random = SplitMix64(seed: seed)
         let scale = max(1, entities / 1000)
         orgs = 2
         divisions = 2 * scale
@@ -167,13 +167,7 @@ struct PolicyBenchAgency {
         users = max(10, entities - orgs - divisions - units - teams - datasets - cases - records - 10)
     }
 
-    private mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+    private mutating func next() -> UInt64 { random.next() }
 
     private mutating func int(_ n: Int) -> Int { Int(next() % UInt64(max(1, n))) }
 

@@ -68,7 +68,7 @@ struct JSONParserTests {
     }
 
     @Test func roundTripsRandomValuesThroughCanonicalEncoding() throws {
-        var rng = TestRandom(seed: 42)
+        var rng = SplitMix64(seed: 42)
         for _ in 0..<500 {
             let value = rng.jsonValue(depth: 0)
             let text = CanonicalJSON.encode(value)
@@ -79,7 +79,7 @@ struct JSONParserTests {
     }
 
     @Test func neverCrashesOnMutatedInput() {
-        var rng = TestRandom(seed: 7)
+        var rng = SplitMix64(seed: 7)
         let seeds = [
             #"{"id":"e1","time":"2026-11-23T14:03:11.250Z","actor":{"id":"a"},"subjects":["p:1"],"rows":5}"#,
             #"[1,2.5e3,{"x":[true,null,"\u00e9"]}]"#,
@@ -115,18 +115,8 @@ struct JSONParserTests {
     }
 }
 
-/// A small seeded generator for reproducible property tests (SplitMix64).
-struct TestRandom: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
+/// Random strings and JSON values for the parser's property tests, from a seeded generator.
+extension SplitMix64 {
     mutating func string() -> String {
         let pool: [Character] = ["a", "Z", "0", " ", "\"", "\\", "\n", "\t", "é", "😀", "\u{1}", "/", "ß", "\u{7f}"]
         return String((0..<Int(next() % 8)).map { _ in pool[Int(next() % UInt64(pool.count))] })

@@ -41,7 +41,7 @@ struct TimestampTests {
     }
 
     @Test func roundTripsEveryDayOverFourCenturies() throws {
-        var rng = TestRandom(seed: 3)
+        var rng = SplitMix64(seed: 3)
         for _ in 0..<5000 {
             let ms = Int64(rng.next() % UInt64(Timestamp.maximum.millisecondsSinceEpoch))
             let t = Timestamp(millisecondsSinceEpoch: ms)

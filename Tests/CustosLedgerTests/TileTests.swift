@@ -1,3 +1,4 @@
+import CustosCore
 import Testing
 
 @testable import CustosLedger

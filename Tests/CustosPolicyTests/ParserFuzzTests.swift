@@ -1,3 +1,4 @@
+import CustosCore
 import CustosPolicy
 import Foundation
 import Testing
@@ -33,18 +34,6 @@ struct ParserFuzzTests {
 
     static var scale: Int { ProcessInfo.processInfo.environment["CUSTOS_LONG_TESTS"] == "1" ? 4 : 1 }
 
-    /// SplitMix64: small, fast and reproducible.
-    struct SeededGenerator: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     /// Parses `text` and checks the property; returns whether it parsed.
     @discardableResult
     static func check(_ text: String, _ label: String) -> Bool {
@@ -73,7 +62,7 @@ struct ParserFuzzTests {
     }
 
     @Test func randomBytesGiveALocatedError() {
-        var rng = SeededGenerator(state: 20_261_123)
+        var rng = SplitMix64(seed: 20_261_123)
         let alphabet = Array("permitforbidwhenunlessprincipalactionresource(){}[];,.:=!<>&|\"\\@?-+*/ \n\t0123456789")
         for i in 0..<(5_000 * Self.scale) {
             let length = Int.random(in: 0...200, using: &rng)
@@ -89,7 +78,7 @@ struct ParserFuzzTests {
     }
 
     @Test func mutatedPoliciesGiveAPolicySetOrALocatedError() {
-        var rng = SeededGenerator(state: 6962)
+        var rng = SplitMix64(seed: 6962)
         let pieces = [
             "(", ")", "{", "}", "[", "]", ";", ",", "\"", "\\", "::", "==", "&&", "||", "!", "-", "if", "then", "else",
             "has", "like", "in", "is", "when", "unless", "@id(\"x\")", "?principal", "9223372036854775808",

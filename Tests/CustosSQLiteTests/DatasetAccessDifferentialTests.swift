@@ -18,7 +18,7 @@ struct DatasetAccessDifferentialTests {
 
     /// Random events over twelve days (some exactly on bucket boundaries, some without a dataset, rows or bytes),
     /// appended out of time order in several commits so rollup cells are updated across transactions.
-    static func workload(_ rng: inout SeededGenerator) -> [AccessEvent] {
+    static func workload(_ rng: inout SplitMix64) -> [AccessEvent] {
         (0..<1_200).map { n in
             var offset = Int64.random(in: 0..<(days * 86_400_000), using: &rng)
             if n % 7 == 0 {
@@ -39,7 +39,7 @@ struct DatasetAccessDifferentialTests {
     }
 
     /// Appends `events` in commits of random sizes.
-    static func append(_ events: [AccessEvent], to store: SQLiteStore, _ rng: inout SeededGenerator) async throws {
+    static func append(_ events: [AccessEvent], to store: SQLiteStore, _ rng: inout SplitMix64) async throws {
         var rest = events[...]
         while !rest.isEmpty {
             let n = min(rest.count, Int.random(in: 1...150, using: &rng))
@@ -49,7 +49,7 @@ struct DatasetAccessDifferentialTests {
     }
 
     /// A random window over the workload's days (and an hour either side), at a random alignment and length.
-    static func window(_ rng: inout SeededGenerator) -> TimeRange {
+    static func window(_ rng: inout SplitMix64) -> TimeRange {
         let alignments: [Int64] = [1, 1_000, 300_000, 3_600_000, 21_600_000, 86_400_000]
         let lengths: [Int64] = [300_000, 3_600_000, 86_400_000, 345_600_000, 864_000_000]
         let alignment = alignments.randomElement(using: &rng)!
@@ -86,7 +86,7 @@ struct DatasetAccessDifferentialTests {
     /// the naive report's first rows, with the same total.
     @Test(arguments: [UInt64(1), 2, 3])
     func reportsEqualTheEventsOverRandomWindows(seed: UInt64) async throws {
-        var rng = SeededGenerator(seed: seed)
+        var rng = SplitMix64(seed: seed)
         let dir = try TemporaryDirectory()
         let store = try SQLiteStore(directory: dir.path)
         let events = Self.workload(&rng)
@@ -116,7 +116,7 @@ struct DatasetAccessDifferentialTests {
     /// them on open (the index built from its events, the rollups filled from the hourly and daily ones), and then
     /// answers as a fresh store does.
     @Test func aStoreWithoutTheDatasetTimeIndexAndCoarseRollupsIsMigrated() async throws {
-        var rng = SeededGenerator(seed: 9)
+        var rng = SplitMix64(seed: 9)
         let dir = try TemporaryDirectory()
         let events = Self.workload(&rng)
         do {

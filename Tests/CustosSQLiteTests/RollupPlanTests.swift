@@ -24,7 +24,7 @@ struct RollupPlanTests {
 
     @Test(arguments: [UInt64(1), 2, 3, 4])
     func piecesTileTheRange(seed: UInt64) {
-        var rng = SeededGenerator(seed: seed)
+        var rng = SplitMix64(seed: seed)
         let base = EventFixtures.baseTime.millisecondsSinceEpoch
         for _ in 0..<2_000 {
             let alignments: [Int64] = [1, 60_000, 3_600_000, 86_400_000]

@@ -1,6 +1,8 @@
-/// SplitMix64: a small seeded random number generator, so that a property test's failing case can be replayed
-/// from its seed.
-public struct SeededGenerator: RandomNumberGenerator, Sendable {
+/// SplitMix64 (Steele, Lea and Flood, 2014): a tiny seeded random number generator whose sequence is fixed by its
+/// seed on every platform and Swift version, for simulations, property tests and benchmarks that must replay exactly.
+///
+/// Not for anything secret: its output is predictable from any one value.
+public struct SplitMix64: RandomNumberGenerator, Sendable {
     /// The generator's state; the next value follows from it alone.
     public var state: UInt64
 
