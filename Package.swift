@@ -95,7 +95,10 @@ let package = Package(
         ),
         .target(
             name: "CustosTestKit",
-            dependencies: ["CustosCore", "CustosStore", "CustosSQLite", "CustosLedger"],
+            dependencies: [
+                "CustosCore", "CustosStore", "CustosSQLite", "CustosLedger",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
             swiftSettings: swiftSettings
         ),
 

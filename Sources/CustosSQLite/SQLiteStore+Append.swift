@@ -105,6 +105,7 @@ extension SQLiteStore: EventStore {
         do {
             let ledger = ledgerEnabled
             let pending = indexer.pending
+            let packer = packer
             // Backpressure: the writer runs at most `pendingPostingsLimit` events ahead of the index file.
             await pending.waitForRoom()
             return try await pool.writeWithoutTransaction { db in
@@ -116,6 +117,7 @@ extension SQLiteStore: EventStore {
                 // Handed over after the commit and before the next transaction can start (so it finds these client
                 // ids) and before the commit is acknowledged (so queries see every acknowledged event).
                 pending.append(appended.entries)
+                packer.nudge()
                 return appended.results
             }
         } catch let error as StoreError {
@@ -284,6 +286,7 @@ extension SQLiteStore: EventStore {
         try applyDatasetRollup(hours, table: "dataset_hourly", bucket: "hour", db: db)
         try applyDatasetRollup(totals, table: "dataset_totals", bucket: "bucket", db: db)
         try applyCoarseRollups(hours, db: db)
+        try invalidatePacks(hours, db: db)
         try applySessionRollup(sessions, db: db)
         if ledger { try appendToLedger(leaves, firstSeq: firstSeq, db: db) }
         return (results, entries)

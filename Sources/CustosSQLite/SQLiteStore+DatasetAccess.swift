@@ -20,7 +20,11 @@ extension SQLiteStore {
                 query.range == .all
                 ? [(level: RollupLevel.totals, span: RollupPlan.Span(lower: 0, upper: 1))] : plan.spans
             for (level, span) in spans {
-                try Self.sumRollup(db, level: level, span: span, dataset: query.dataset, into: &tallies)
+                if level.code == RollupLevel.totals.code {
+                    try Self.sumRollup(db, level: level, span: span, dataset: query.dataset, into: &tallies)
+                } else {
+                    try Self.sumLevel(db, level: level, span: span, dataset: query.dataset, into: &tallies)
+                }
             }
             let datasetHash = StableHash.of(query.dataset)
             for edge in plan.raw {
@@ -47,7 +51,7 @@ extension SQLiteStore {
     }
 
     /// Adds every row of one dataset rollup level within `span` to `tallies`.
-    private static func sumRollup(
+    static func sumRollup(
         _ db: Database,
         level: RollupLevel,
         span: RollupPlan.Span,

@@ -29,6 +29,7 @@ public final class SQLiteStore: Sendable {
         /// Whether a background task writes the postings of new events to the index file. Without it they stay
         /// pending (queries still find them) until ``SQLiteStore/indexPendingPostings(through:)`` writes them, and
         /// appends never wait for the indexer: for tests of the pending path, and tools that index once at the end.
+        /// The same switch starts the task that packs settled rollup buckets (``SQLiteStore/packDatasetRollups()``).
         public var indexesInBackground: Bool = true
 
         /// The defaults.
@@ -44,6 +45,8 @@ public final class SQLiteStore: Sendable {
     let sqliteTileReader: SQLiteTileReader
     /// Keeps the postings of the index file beside the store (docs/storage.md, "Deferred postings").
     let indexer: PostingIndexer
+    /// Keeps the packed rollup blocks beside the rollups (docs/storage.md, "Packed rollup blocks").
+    let packer: RollupPacker
 
     /// Opens (creating if needed) the store in `directory`, as `custos.sqlite`.
     public convenience init(directory: String, options: Options = Options()) throws {
@@ -86,11 +89,16 @@ public final class SQLiteStore: Sendable {
             pool: pool,
             limit: options.indexesInBackground ? Int64(options.pendingPostingsLimit) : Int64.max
         )
-        if options.indexesInBackground { indexer.start() }
+        packer = RollupPacker(pool: pool)
+        if options.indexesInBackground {
+            indexer.start()
+            packer.start()
+        }
     }
 
     deinit {
         indexer.stop()
+        packer.stop()
     }
 
     /// The schema's migrations in the order they were introduced, each a name and its statements; a store records
@@ -111,6 +119,7 @@ public final class SQLiteStore: Sendable {
         (SQLiteQuarterDailySchema.migration, SQLiteQuarterDailySchema.statements),
         (SQLitePostingsSchema.migration, SQLitePostingsSchema.migrationStatements),
         (SQLiteMultiDaySchema.migration, SQLiteMultiDaySchema.statements),
+        (SQLiteDatasetPackSchema.migration, SQLiteDatasetPackSchema.statements),
     ]
 
     private static func migrate(_ pool: DatabasePool) throws {

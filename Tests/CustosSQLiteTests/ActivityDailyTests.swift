@@ -66,7 +66,7 @@ struct ActivityDailyTests {
 
     /// The rows of `activity_daily`.
     static func stored(_ store: SQLiteStore) throws -> [Key: Cell] {
-        let queue = try DatabaseQueue(path: store.path)
+        let queue = try DatabaseQueue.sideConnection(store.path)
         return try queue.read { db in
             var cells: [Key: Cell] = [:]
             for row in try Row.fetchAll(
@@ -155,7 +155,7 @@ struct ActivityDailyTests {
             path = store.path
         }
         // Back to the state of a store written before the migration existed.
-        let queue = try DatabaseQueue(path: path)
+        let queue = try DatabaseQueue.sideConnection(path)
         try await queue.write { db in
             try db.execute(sql: "DROP TABLE activity_daily")
             try db.execute(sql: "DELETE FROM grdb_migrations WHERE identifier = 'v6-activity-daily'")

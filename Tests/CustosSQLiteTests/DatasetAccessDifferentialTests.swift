@@ -112,6 +112,71 @@ struct DatasetAccessDifferentialTests {
         #expect(nonEmpty > 75)
     }
 
+    /// Every report over `windows` random windows equals the naive one from `events`; returns how many held events.
+    @discardableResult
+    static func expectReports(
+        _ store: SQLiteStore,
+        _ events: [AccessEvent],
+        windows: Int,
+        _ rng: inout SplitMix64,
+        _ label: String
+    ) async throws -> Int {
+        var nonEmpty = 0
+        for _ in 0..<windows {
+            let range = window(&rng)
+            let dataset = datasets.randomElement(using: &rng)!
+            let report = try await store.datasetAccess(
+                DatasetAccessQuery(dataset: dataset, range: range, limit: 100_000)
+            )
+            let expected = naive(events, dataset: dataset, range: range)
+            #expect(report.actors == expected, "\(label), \(dataset), \(range)")
+            if !expected.isEmpty { nonEmpty += 1 }
+        }
+        return nonEmpty
+    }
+
+    /// Reports read from packed buckets equal the events. The first three fifths of the workload (and its last
+    /// event, so that nearly every bucket has settled) are appended and packed; the rest — all of it late, into
+    /// buckets already packed — is appended after, which must drop those buckets' packs in the same transactions;
+    /// reports are compared then, and again once the stale buckets are packed again.
+    @Test(arguments: [UInt64(4), 5])
+    func packedReportsEqualTheEvents(seed: UInt64) async throws {
+        var rng = SplitMix64(seed: seed)
+        let dir = try TemporaryDirectory()
+        var options = SQLiteStore.Options()
+        options.indexesInBackground = false
+        let store = try SQLiteStore(directory: dir.path, options: options)
+        // The newest event, then three fifths of the others at random: every later one lands in a packed bucket.
+        var events = Self.workload(&rng).sorted { $0.time > $1.time }
+        events[1...].shuffle(using: &rng)
+        let cut = events.count * 3 / 5
+        let early = Array(events[..<cut])
+        let late = Array(events[cut...])
+        let path = (dir.path as NSString).appendingPathComponent("custos.sqlite")
+        func counts() async throws -> (packs: Int, stale: Int) {
+            try await DatabaseQueue.sideConnection(path).read { db in
+                (
+                    try Int.fetchOne(db, sql: "SELECT count(*) FROM dataset_packs") ?? 0,
+                    try Int.fetchOne(db, sql: "SELECT count(*) FROM dataset_pack_stale") ?? 0
+                )
+            }
+        }
+        try await Self.append(early.shuffled(using: &rng), to: store, &rng)
+        try await store.packDatasetRollups()
+        let packed = try await counts()
+        #expect(packed.packs > 400 && packed.stale == 0, "\(packed)")
+        let nonEmpty = try await Self.expectReports(store, early, windows: 60, &rng, "seed \(seed), packed")
+        #expect(nonEmpty > 30)
+        try await Self.append(late.shuffled(using: &rng), to: store, &rng)
+        let invalidated = try await counts()
+        #expect(invalidated.stale > 300 && invalidated.packs < packed.packs - 100, "\(invalidated)")
+        try await Self.expectReports(store, events, windows: 80, &rng, "seed \(seed), after late events")
+        try await store.packDatasetRollups()
+        let repacked = try await counts()
+        #expect(repacked.stale == 0 && repacked.packs >= packed.packs, "\(repacked)")
+        try await Self.expectReports(store, events, windows: 80, &rng, "seed \(seed), packed again")
+    }
+
     /// A store written before the dataset time index and the quarter-day, two-day and four-day rollups existed gains
     /// them on open (the index built from its events, the rollups filled from the hourly and daily ones), and then
     /// answers as a fresh store does.
@@ -128,7 +193,7 @@ struct DatasetAccessDifferentialTests {
             SELECT count(*) FROM sqlite_master
             WHERE name IN ('events_dataset_time', 'dataset_quarterly', 'dataset_2day', 'dataset_4day')
             """
-        let dropped = try await DatabaseQueue(path: path).write { db in
+        let dropped = try await DatabaseQueue.sideConnection(path).write { db in
             try db.execute(sql: "DROP INDEX events_dataset_time")
             for table in ["dataset_quarterly", "dataset_2day", "dataset_4day"] {
                 try db.execute(sql: "DROP TABLE \(table)")
@@ -143,7 +208,7 @@ struct DatasetAccessDifferentialTests {
         }
         #expect(dropped == 0)
         let store = try SQLiteStore(directory: dir.path)
-        let (rebuilt, cells) = try await DatabaseQueue(path: path).read { db in
+        let (rebuilt, cells) = try await DatabaseQueue.sideConnection(path).read { db in
             (
                 try Int.fetchOne(db, sql: present),
                 try ["dataset_quarterly", "dataset_2day", "dataset_4day"].map {

@@ -55,7 +55,7 @@ struct DatasetAccessTests {
         let dir = try TemporaryDirectory()
         let store = try SQLiteStore(directory: dir.path)
         _ = try await store.append([[EventFixtures.event(id: "x")]], received: Self.received)
-        let queue = try DatabaseQueue(path: store.path)
+        let queue = try DatabaseQueue.sideConnection(store.path)
         let plan = try await queue.read { db in
             let indexes = try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'index'")
             let detail = try Row.fetchAll(

@@ -236,7 +236,9 @@ struct DeferredPostingsTests {
             let store = try SQLiteStore(directory: cut.path, options: Self.paused())
             try await Self.append(store, Array(events[..<100]), per: 50)
         }
-        for suffix in ["-wal", "-shm"] { try? FileManager.default.removeItem(atPath: cut.path + "/custos-postings.sqlite" + suffix) }
+        for suffix in ["-wal", "-shm"] {
+            try? FileManager.default.removeItem(atPath: cut.path + "/custos-postings.sqlite" + suffix)
+        }
         try FileManager.default.removeItem(atPath: cut.path + "/custos-postings.sqlite")
         try FileManager.default.copyItem(atPath: ahead, toPath: cut.path + "/custos-postings.sqlite")
         let store = try SQLiteStore(directory: cut.path)
@@ -258,12 +260,13 @@ struct DeferredPostingsTests {
         // events, no index file, and the migration not yet recorded.
         let postings = dir.path + "/custos-postings.sqlite"
         for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: postings + suffix) }
-        let queue = try DatabaseQueue(path: dir.path + "/custos.sqlite")
+        let queue = try DatabaseQueue.sideConnection(dir.path + "/custos.sqlite")
         try await queue.write { db in
             try db.execute(sql: "CREATE INDEX events_actor ON events(actor_h)")
             try db.execute(sql: "CREATE INDEX events_idem ON events(idem_h) WHERE idem_h IS NOT NULL")
             try db.execute(
-                sql: "CREATE TABLE event_subjects(subject_h INTEGER NOT NULL, seq INTEGER NOT NULL, PRIMARY KEY(subject_h, seq)) WITHOUT ROWID"
+                sql:
+                    "CREATE TABLE event_subjects(subject_h INTEGER NOT NULL, seq INTEGER NOT NULL, PRIMARY KEY(subject_h, seq)) WITHOUT ROWID"
             )
             for (seq, e) in events.enumerated() {
                 for s in Set(e.subjects) {
@@ -276,7 +279,7 @@ struct DeferredPostingsTests {
         let store = try SQLiteStore(directory: dir.path, options: Self.paused())
         #expect(try Self.indexedThrough(dir) == 240, "the migration copied the postings and set the watermark")
         #expect(try await Self.answers(store) == Self.expected(events))
-        let leftovers = try await DatabaseQueue(path: dir.path + "/custos.sqlite").read { db in
+        let leftovers = try await DatabaseQueue.sideConnection(dir.path + "/custos.sqlite").read { db in
             try String.fetchAll(
                 db,
                 sql: "SELECT name FROM sqlite_master WHERE name IN ('events_actor', 'events_idem', 'event_subjects')"
@@ -306,7 +309,9 @@ struct DeferredPostingsTests {
         // Session summaries are rollups and keep their history; their event pages lose the erased events.
         for key in got.keys where key.hasPrefix("session report") { got[key] = got[key]?.filter { $0 >= 150 } }
         for key in want.keys where key.hasPrefix("session report") { want[key] = want[key]?.filter { $0 >= 150 } }
-        #expect(got.filter { !$0.key.hasPrefix("session report") } == want.filter { !$0.key.hasPrefix("session report") })
+        #expect(
+            got.filter { !$0.key.hasPrefix("session report") } == want.filter { !$0.key.hasPrefix("session report") }
+        )
         #expect(kept.count == 90)
         let placeholders = try await store.events(EventQuery(actor: "custos", limit: 1000))
         #expect(placeholders.events.map(\.seq) == Array((0..<150).reversed()), "newest first")

@@ -43,7 +43,7 @@ struct LedgerTreeTamperTests {
 
     /// Rewrites the blob `column` of the row found by `where`, changing its bytes with `change`.
     static func edit(_ store: SQLiteStore, _ table: String, _ where: String, _ change: (inout [UInt8]) -> Void) throws {
-        let queue = try DatabaseQueue(path: store.path)
+        let queue = try DatabaseQueue.sideConnection(store.path)
         try queue.write { db in
             var data = [UInt8](try #require(try Data.fetchOne(db, sql: "SELECT data FROM \(table) WHERE \(`where`)")))
             change(&data)
@@ -52,7 +52,7 @@ struct LedgerTreeTamperTests {
     }
 
     static func run(_ sql: String, on store: SQLiteStore) throws {
-        let queue = try DatabaseQueue(path: store.path)
+        let queue = try DatabaseQueue.sideConnection(store.path)
         try queue.write { try $0.execute(sql: sql) }
     }
 
@@ -216,7 +216,7 @@ struct LedgerTreeTamperTests {
 
     @Test func anAlteredStoredFrontierFails() async throws {
         let (store, _, signer, _) = try await Self.makeStore()
-        let queue = try DatabaseQueue(path: store.path)
+        let queue = try DatabaseQueue.sideConnection(store.path)
         try await queue.write { db in
             var data = [UInt8](try #require(try Data.fetchOne(db, sql: "SELECT frontier FROM ledger_state")))
             data[data.count - 1] ^= 0x01

@@ -44,7 +44,7 @@ struct LedgerTreeVerifyTests {
     }
 
     static func tamper(_ store: SQLiteStore, _ sql: String) throws {
-        let queue = try DatabaseQueue(path: store.path)
+        let queue = try DatabaseQueue.sideConnection(store.path)
         try queue.write { try $0.execute(sql: sql) }
     }
 
@@ -61,7 +61,7 @@ struct LedgerTreeVerifyTests {
     @Test func anAlteredEntryIsNamed() async throws {
         let (store, signer, _) = try await Self.makeStore()
         // Entry 517 is the 6th of bundle 2: flip a bit of its commitment (each item is u16be(49) ‖ entry).
-        let queue = try DatabaseQueue(path: store.path)
+        let queue = try DatabaseQueue.sideConnection(store.path)
         try await queue.write { db in
             var data = [UInt8](try Data.fetchOne(db, sql: "SELECT data FROM entry_bundles WHERE idx = 2")!)
             data[(517 - 512) * 51 + 2 + 17] ^= 0x01
@@ -99,7 +99,7 @@ struct LedgerTreeVerifyTests {
         }
         #expect(receipt.stored == 50)
         #expect(try await store.ledgerHead().size == 0)
-        let queue = try DatabaseQueue(path: store.path)
+        let queue = try DatabaseQueue.sideConnection(store.path)
         let counts = try await queue.read { db in
             (
                 try Int.fetchOne(db, sql: "SELECT count(*) FROM events") ?? -1,

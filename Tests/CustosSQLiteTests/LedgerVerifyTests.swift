@@ -33,7 +33,7 @@ struct LedgerVerifyTests {
     }
 
     static func tamper(_ store: SQLiteStore, _ sql: String) throws {
-        let queue = try DatabaseQueue(path: store.path)
+        let queue = try DatabaseQueue.sideConnection(store.path)
         try queue.write { try $0.execute(sql: sql) }
     }
 
@@ -149,7 +149,7 @@ struct LedgerMigrationTests {
             path = store.path
         }
         // Turn the file back into a version-1 store: no ledger tables or columns, no ledger migration recorded.
-        let queue = try DatabaseQueue(path: path)
+        let queue = try DatabaseQueue.sideConnection(path)
         try await queue.write { db in
             for sql in [
                 "DROP TABLE ledger_state", "DROP TABLE tiles", "DROP TABLE entry_bundles", "DROP TABLE checkpoints",

@@ -73,7 +73,7 @@ struct StoredBytesPinTests {
     /// `event_subjects` table or, since that moved, the subject postings of the index file beside the store, printed
     /// the same way (same label, same columns), so the pinned digest spans the move.
     static func dump(_ path: String) throws -> [UInt8] {
-        let queue = try DatabaseQueue(path: path)
+        let queue = try DatabaseQueue.sideConnection(path)
         let postings = (path as NSString).deletingPathExtension + "-postings.sqlite"
         return try queue.read { db in
             let moved = try !db.tableExists("event_subjects")
@@ -129,7 +129,7 @@ struct StoredBytesPinTests {
         let dir = try TemporaryDirectory()
         let store = try SQLiteStore(directory: dir.path)
         try await Self.fill(store)
-        let queue = try DatabaseQueue(path: store.path)
+        let queue = try DatabaseQueue.sideConnection(store.path)
         let rows = try await queue.read { db in try Row.fetchAll(db, sql: "SELECT seq, body, salts, leaf FROM events") }
         #expect(rows.count == 1524)
         for row in rows {

@@ -15,7 +15,7 @@ struct ConsoleSessionPersistenceTests {
 
     /// The rows of `console_sessions`, every column as text, read straight from the database file.
     static func storedRows(_ store: SQLiteStore) throws -> [[String]] {
-        try DatabaseQueue(path: store.path).read { db in
+        try DatabaseQueue.sideConnection(store.path).read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM console_sessions").map { row in
                 row.databaseValues.map { $0.description }
             }

@@ -109,7 +109,7 @@ struct TileProofsTests {
         let expected = try InclusionProof.generate(leafIndex: 300, treeSize: 1000, from: table)
         #expect(try TileProofs(store: store).inclusion(index: 300, size: 1000, reader: reader) == expected)
         // Leaf 300 is position 44 of tile 1; its level-1 sibling is interior node 23 (the first 128 are level 1).
-        let queue = try DatabaseQueue(path: store.path)
+        let queue = try DatabaseQueue.sideConnection(store.path)
         try await queue.write { db in
             var data = [UInt8](
                 try #require(try Data.fetchOne(db, sql: "SELECT data FROM tile_interiors WHERE idx = 1"))
@@ -145,7 +145,7 @@ struct TileProofsTests {
         #expect(try TileProofs(store: store).inclusion(index: 300, size: 65_836, reader: reader) == expected)
         // Leaf 300 is under leaf tile 1 (hash 1 of level-1 tile 0): proof hash 9 is the sibling of the node over
         // hashes 0–1, the node over hashes 2–3 — that tile's interior slot 1.
-        let queue = try DatabaseQueue(path: store.path)
+        let queue = try DatabaseQueue.sideConnection(store.path)
         try await queue.write { db in
             var data = [UInt8](
                 try #require(try Data.fetchOne(db, sql: "SELECT data FROM upper_tile_interiors WHERE idx = 0"))

@@ -2,6 +2,7 @@ import CustosCore
 import CustosSQLite
 import CustosServer
 import CustosStore
+import CustosTestKit
 import Foundation
 import GRDB
 import Hummingbird
@@ -44,7 +45,7 @@ struct VerificationRecorderTests {
 
     @Test func aTamperedStoreRecordsAFailureNamingTheFirstBadEntry() async throws {
         let server = try await ConsoleTestServer()
-        let queue = try DatabaseQueue(path: server.store.path)
+        let queue = try DatabaseQueue.sideConnection(server.store.path)
         try await queue.write {
             try $0.execute(
                 sql: """

@@ -1,0 +1,207 @@
+import CustosCore
+import CustosStore
+import GRDB
+import GRDBSQLite
+
+extension SQLiteStore {
+    /// How long after a bucket's end, in event time, it is packed: events that arrive a little late land in rows,
+    /// not in a pack that would have to be written again.
+    static let packSettle: Int64 = 3_600_000
+
+    /// The longest stretch of event time one packing step covers on one level, so that each step is a short
+    /// transaction even when a whole history is packed after an upgrade.
+    static let packStepWidth: Int64 = 4 * 86_400_000
+
+    /// Packs every settled bucket now, on the caller's task (the background ``RollupPacker`` does the same after
+    /// commits; benchmarks and tests call this to measure or check a packed store).
+    public func packDatasetRollups() async throws {
+        while try await pool.write({ db in try Self.packStep(db) }) {}
+    }
+
+    /// How far each level has been packed: every bucket below its mark was packed when it settled, or is in
+    /// `dataset_pack_stale`.
+    static func packMarks(_ db: Database) throws -> [Int64: Int64] {
+        var marks: [Int64: Int64] = [:]
+        let statement = try RawStatement(db, "SELECT level, packed_below FROM dataset_pack_marks")
+        try statement.query { row in marks[sqlite3_column_int64(row, 0)] = sqlite3_column_int64(row, 1) }
+        return marks
+    }
+
+    /// Called in the ingest transaction with its hour cells: the pack of every bucket below a level's mark that
+    /// these cells change is deleted, and the bucket marked to be packed again, in the same transaction.
+    static func invalidatePacks(_ hours: [RollupKey: RollupTotals], db: Database) throws {
+        guard let earliest = hours.keys.lazy.map(\.bucket).min() else { return }
+        let marks = try packMarks(db)
+        var stale: [(level: Int64, dataset: String, bucket: Int64)] = []
+        for level in RollupLevel.ranged {
+            let perBucket = level.width / RollupLevel.hourly.width
+            guard let mark = marks[level.code], earliest.floorDivided(by: perBucket) < mark else { continue }
+            var seen: Set<RollupKey> = []
+            for k in hours.keys {
+                let bucket = k.bucket.floorDivided(by: perBucket)
+                guard bucket < mark, seen.insert(RollupKey(dataset: k.dataset, bucket: bucket, actor: "")).inserted
+                else { continue }
+                stale.append((level.code, k.dataset, bucket))
+            }
+        }
+        guard !stale.isEmpty else { return }
+        let delete = try RawStatement(db, "DELETE FROM dataset_packs WHERE level = ? AND dataset = ? AND bucket = ?")
+        let mark = try RawStatement(
+            db,
+            "INSERT OR IGNORE INTO dataset_pack_stale(level, dataset, bucket) VALUES (?,?,?)"
+        )
+        for s in stale {
+            for statement in [delete, mark] {
+                statement.bind(1, s.level)
+                statement.bind(2, s.dataset)
+                statement.bind(3, s.bucket)
+                try statement.run()
+            }
+        }
+    }
+
+    /// One step of packing, in the caller's write transaction: up to 1,000 buckets marked stale are packed again, or
+    /// else the next settled stretch (``packStepWidth``) of the first level with one. Returns whether it did anything.
+    static func packStep(_ db: Database) throws -> Bool {
+        if try repackStale(db) { return true }
+        guard
+            let latest = try Int64.fetchOne(
+                db,
+                sql: "SELECT time FROM events INDEXED BY events_time_cover ORDER BY time DESC LIMIT 1"
+            )
+        else { return false }
+        let marks = try packMarks(db)
+        for level in RollupLevel.ranged {
+            let settled = (latest - packSettle).floorDivided(by: level.width)
+            var from = marks[level.code]
+            if from == nil {
+                // A level never packed starts at its first bucket.
+                let first = try Int64.fetchOne(db, sql: "SELECT min(\(level.bucket)) FROM \(level.table)")
+                from = min(first ?? settled, settled)
+            }
+            guard let from, from < settled else { continue }
+            let upper = min(settled, from + max(1, packStepWidth / level.width))
+            for dataset in try String.fetchAll(db, sql: "SELECT DISTINCT dataset FROM dataset_totals") {
+                try pack(db, level: level, dataset: dataset, buckets: from..<upper)
+            }
+            try db.execute(
+                sql: "INSERT OR REPLACE INTO dataset_pack_marks(level, packed_below) VALUES (?, ?)",
+                arguments: [level.code, upper]
+            )
+            return true
+        }
+        return false
+    }
+
+    /// Packs again the buckets a late event changed after they were packed.
+    private static func repackStale(_ db: Database) throws -> Bool {
+        let stale = try Row.fetchAll(db, sql: "SELECT level, dataset, bucket FROM dataset_pack_stale LIMIT 1000")
+        guard !stale.isEmpty else { return false }
+        let levels = Dictionary(uniqueKeysWithValues: RollupLevel.ranged.map { ($0.code, $0) })
+        for row in stale {
+            let code: Int64 = row[0]
+            let dataset: String = row[1]
+            let bucket: Int64 = row[2]
+            if let level = levels[code] { try pack(db, level: level, dataset: dataset, buckets: bucket..<(bucket + 1)) }
+            try db.execute(
+                sql: "DELETE FROM dataset_pack_stale WHERE level = ? AND dataset = ? AND bucket = ?",
+                arguments: [code, dataset, bucket]
+            )
+        }
+        return true
+    }
+
+    /// Writes the pack of each bucket of `buckets` that has rows (one blob per bucket) and deletes the pack of each
+    /// that has none.
+    private static func pack(_ db: Database, level: RollupLevel, dataset: String, buckets: Range<Int64>) throws {
+        let select = try RawStatement(
+            db,
+            """
+            SELECT \(level.bucket), actor, events, rows, bytes, first, last FROM \(level.table)
+            WHERE dataset = ? AND \(level.bucket) >= ? AND \(level.bucket) < ? ORDER BY \(level.bucket)
+            """
+        )
+        select.bind(1, dataset)
+        select.bind(2, buckets.lowerBound)
+        select.bind(3, buckets.upperBound)
+        var packs: [(bucket: Int64, cells: [(actor: [UInt8], totals: RollupTotals)])] = []
+        try select.query { row in
+            let bucket = sqlite3_column_int64(row, 0)
+            if packs.last?.bucket != bucket { packs.append((bucket, [])) }
+            let totals = RollupTotals(
+                events: sqlite3_column_int64(row, 2),
+                rows: sqlite3_column_int64(row, 3),
+                bytes: sqlite3_column_int64(row, 4),
+                first: sqlite3_column_int64(row, 5),
+                last: sqlite3_column_int64(row, 6)
+            )
+            packs[packs.count - 1].cells.append((Array(columnBytes(row, 1)), totals))
+        }
+        let delete = try RawStatement(
+            db,
+            "DELETE FROM dataset_packs WHERE level = ? AND dataset = ? AND bucket >= ? AND bucket < ?"
+        )
+        delete.bind(1, level.code)
+        delete.bind(2, dataset)
+        delete.bind(3, buckets.lowerBound)
+        delete.bind(4, buckets.upperBound)
+        try delete.run()
+        let insert = try RawStatement(db, "INSERT INTO dataset_packs(level, dataset, bucket, cells) VALUES (?,?,?,?)")
+        for (bucket, cells) in packs {
+            insert.bind(1, level.code)
+            insert.bind(2, dataset)
+            insert.bind(3, bucket)
+            insert.bindBlob(4, RollupPack.encode(cells))
+            try insert.run()
+        }
+    }
+
+    /// Adds every cell of one dataset rollup level within `span` to `tallies`: the packed buckets from their packs,
+    /// and the stretches between them (buckets not packed yet) from the rows.
+    static func sumLevel(
+        _ db: Database,
+        level: RollupLevel,
+        span: RollupPlan.Span,
+        dataset: String,
+        into tallies: inout DatasetReportTallies
+    ) throws {
+        var conditions = ["level = ?", "dataset = ?"]
+        var arguments: [(any DatabaseValueConvertible)?] = [level.code, dataset]
+        if let lower = span.lower {
+            conditions.append("bucket >= ?")
+            arguments.append(lower)
+        }
+        if let upper = span.upper {
+            conditions.append("bucket < ?")
+            arguments.append(upper)
+        }
+        let packs = try RawStatement(
+            db,
+            "SELECT bucket, cells FROM dataset_packs WHERE \(conditions.joined(separator: " AND ")) ORDER BY bucket"
+        )
+        try packs.statement.setArguments(StatementArguments(arguments))
+        // The first bucket of the span not yet covered by a pack (nil: from the beginning of time).
+        var next = span.lower
+        var gaps: [RollupPlan.Span] = []
+        try packs.query { row in
+            let bucket = sqlite3_column_int64(row, 0)
+            if next.map({ $0 < bucket }) ?? true { gaps.append(RollupPlan.Span(lower: next, upper: bucket)) }
+            next = bucket + 1
+            let count = Int(sqlite3_column_bytes(row, 1))
+            let pointer = sqlite3_column_blob(row, 1)
+            try RollupPack.forEachCell(UnsafeRawBufferPointer(start: pointer, count: pointer == nil ? 0 : count)) {
+                hash,
+                actor,
+                totals in tallies.add(actorHash: hash, actor: actor, totals)
+            }
+        }
+        if let upper = span.upper, let next, next >= upper {
+            // The packs reach the end of the span.
+        } else {
+            gaps.append(RollupPlan.Span(lower: next, upper: span.upper))
+        }
+        for gap in gaps {
+            try sumRollup(db, level: level, span: gap, dataset: dataset, into: &tallies)
+        }
+    }
+}
