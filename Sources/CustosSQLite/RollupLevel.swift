@@ -23,13 +23,16 @@ struct RollupLevel: Sendable {
     static let quarterDaily = RollupLevel(table: "dataset_quarterly", bucket: "quarter", width: 21_600_000, code: 2)
     /// Whole UTC hours.
     static let hourly = RollupLevel(table: "dataset_hourly", bucket: "hour", width: 3_600_000, code: 1)
+    /// Five-minute slots of UTC time, numbered from the epoch: the finest level, so a report's edges read at most
+    /// five minutes of events on each side.
+    static let fiveMinutely = RollupLevel(table: "dataset_5min", bucket: "slot", width: 300_000, code: 6)
 
     /// The whole history, one cell per dataset and actor in bucket 0 (its width is never used to divide time).
     static let totals = RollupLevel(table: "dataset_totals", bucket: "bucket", width: .max, code: 0)
 
     /// The levels a time range is answered from, coarsest first (``RollupPlan``); each width is a multiple of the
     /// next, so every cell of a finer level lies within one cell of each coarser one.
-    static let ranged: [RollupLevel] = [.fourDaily, .twoDaily, .daily, .quarterDaily, .hourly]
+    static let ranged: [RollupLevel] = [.fourDaily, .twoDaily, .daily, .quarterDaily, .hourly, .fiveMinutely]
 
     /// The levels ingest derives from the transaction's hour cells besides days and all time
     /// (``SQLiteStore/applyCoarseRollups(_:db:)``); their migrations fill each from `dataset_hourly` (quarters) or

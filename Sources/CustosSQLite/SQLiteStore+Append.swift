@@ -161,6 +161,7 @@ extension SQLiteStore: EventStore {
         // Client ids stored by this transaction, by hash (in front of the postings and the pending tail).
         var committedIDs: [Int64: (seq: Int64, prepared: PreparedEvent)] = [:]
         var days: [RollupKey: RollupTotals] = [:]
+        var slots: [RollupKey: RollupTotals] = [:]
         var hours: [RollupKey: RollupTotals] = [:]
         var totals: [RollupKey: RollupTotals] = [:]
         var sessions: [SessionKey: SessionSummary] = [:]
@@ -250,8 +251,8 @@ extension SQLiteStore: EventStore {
                 entries.append(.init(seq: seq, time: e.time.millisecondsSinceEpoch, keys: p.keys))
                 if let hash = p.keys.clientID { committedIDs[hash] = (seq, p) }
                 if let dataset = e.resource?.dataset {
-                    let hour = e.time.millisecondsSinceEpoch.floorDivided(by: 3_600_000)
-                    hours[RollupKey(dataset: dataset, bucket: hour, actor: e.actor.id), default: .init()].add(e)
+                    let slot = e.time.millisecondsSinceEpoch.floorDivided(by: RollupLevel.fiveMinutely.width)
+                    slots[RollupKey(dataset: dataset, bucket: slot, actor: e.actor.id), default: .init()].add(e)
                 }
                 let sk = SessionKey(actor: e.actor.id, session: SessionSummary.key(of: e))
                 sessions[
@@ -275,7 +276,13 @@ extension SQLiteStore: EventStore {
             }
             results.append(.accepted(AppendReceipt(seqs: seqs, stored: stored, duplicates: request.count - stored)))
         }
-        // Days and all-time cells are sums of hour cells (an hour lies within one UTC day).
+        // Hour cells are sums of five-minute cells, and days and all-time cells sums of hour cells (a slot lies
+        // within one hour, an hour within one UTC day).
+        let slotsPerHour = RollupLevel.hourly.width / RollupLevel.fiveMinutely.width
+        for (k, t) in slots {
+            hours[RollupKey(dataset: k.dataset, bucket: k.bucket.floorDivided(by: slotsPerHour), actor: k.actor), default: .init()]
+                .merge(t)
+        }
         for (k, t) in hours {
             days[RollupKey(dataset: k.dataset, bucket: k.bucket.floorDivided(by: 24), actor: k.actor), default: .init()]
                 .merge(t)
@@ -285,8 +292,9 @@ extension SQLiteStore: EventStore {
         try applyActivityDaily(days, db: db)
         try applyDatasetRollup(hours, table: "dataset_hourly", bucket: "hour", db: db)
         try applyDatasetRollup(totals, table: "dataset_totals", bucket: "bucket", db: db)
+        try applyDatasetRollup(slots, table: "dataset_5min", bucket: "slot", db: db)
         try applyCoarseRollups(hours, db: db)
-        try invalidatePacks(hours, db: db)
+        try invalidatePacks(slots, db: db)
         try applySessionRollup(sessions, db: db)
         if ledger { try appendToLedger(leaves, firstSeq: firstSeq, db: db) }
         return (results, entries)

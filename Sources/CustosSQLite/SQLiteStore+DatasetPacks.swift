@@ -27,17 +27,18 @@ extension SQLiteStore {
         return marks
     }
 
-    /// Called in the ingest transaction with its hour cells: the pack of every bucket below a level's mark that
-    /// these cells change is deleted, and the bucket marked to be packed again, in the same transaction.
-    static func invalidatePacks(_ hours: [RollupKey: RollupTotals], db: Database) throws {
-        guard let earliest = hours.keys.lazy.map(\.bucket).min() else { return }
+    /// Called in the ingest transaction with its five-minute cells (the finest level, whose width divides every
+    /// other's): the pack of every bucket below a level's mark that these cells change is deleted, and the bucket
+    /// marked to be packed again, in the same transaction.
+    static func invalidatePacks(_ slots: [RollupKey: RollupTotals], db: Database) throws {
+        guard let earliest = slots.keys.lazy.map(\.bucket).min() else { return }
         let marks = try packMarks(db)
         var stale: [(level: Int64, dataset: String, bucket: Int64)] = []
         for level in RollupLevel.ranged {
-            let perBucket = level.width / RollupLevel.hourly.width
+            let perBucket = level.width / RollupLevel.fiveMinutely.width
             guard let mark = marks[level.code], earliest.floorDivided(by: perBucket) < mark else { continue }
             var seen: Set<RollupKey> = []
-            for k in hours.keys {
+            for k in slots.keys {
                 let bucket = k.bucket.floorDivided(by: perBucket)
                 guard bucket < mark, seen.insert(RollupKey(dataset: k.dataset, bucket: bucket, actor: "")).inserted
                 else { continue }

@@ -120,6 +120,7 @@ public final class SQLiteStore: Sendable {
         (SQLitePostingsSchema.migration, SQLitePostingsSchema.migrationStatements),
         (SQLiteMultiDaySchema.migration, SQLiteMultiDaySchema.statements),
         (SQLiteDatasetPackSchema.migration, SQLiteDatasetPackSchema.statements),
+        (SQLiteFiveMinuteSchema.migration, SQLiteFiveMinuteSchema.statements),
     ]
 
     private static func migrate(_ pool: DatabasePool) throws {
@@ -129,6 +130,8 @@ public final class SQLiteStore: Sendable {
                 for sql in statements { try db.execute(sql: sql) }
                 // The ledger's migration also derives the tree of the events stored before it.
                 if name == "v2-ledger" { try Self.backfillLedger(db: db) }
+                // The five-minute level is filled from the events (no coarser level can be split into slots).
+                if name == SQLiteFiveMinuteSchema.migration { try SQLiteFiveMinuteSchema.backfill(db) }
             }
         }
         try migrator.migrate(pool)

@@ -177,9 +177,10 @@ struct DatasetAccessDifferentialTests {
         try await Self.expectReports(store, events, windows: 80, &rng, "seed \(seed), packed again")
     }
 
-    /// A store written before the dataset time index and the quarter-day, two-day and four-day rollups existed gains
-    /// them on open (the index built from its events, the rollups filled from the hourly and daily ones), and then
-    /// answers as a fresh store does.
+    /// A store written before the dataset time index and the quarter-day, two-day, four-day and five-minute rollups
+    /// existed gains them on open (the index built from its events, the coarse rollups filled from the hourly and
+    /// daily ones, the five-minute one from the index, cell for cell what ingest wrote), and then answers as a fresh
+    /// store does.
     @Test func aStoreWithoutTheDatasetTimeIndexAndCoarseRollupsIsMigrated() async throws {
         var rng = SplitMix64(seed: 9)
         let dir = try TemporaryDirectory()
@@ -191,17 +192,23 @@ struct DatasetAccessDifferentialTests {
         let path = (dir.path as NSString).appendingPathComponent("custos.sqlite")
         let present = """
             SELECT count(*) FROM sqlite_master
-            WHERE name IN ('events_dataset_time', 'dataset_quarterly', 'dataset_2day', 'dataset_4day')
+            WHERE name IN ('events_dataset_time', 'dataset_quarterly', 'dataset_2day', 'dataset_4day', 'dataset_5min')
             """
+        let slotCells = "SELECT * FROM dataset_5min ORDER BY dataset, slot, actor"
+        let ingested = try await DatabaseQueue.sideConnection(path).read { db in
+            try Row.fetchAll(db, sql: slotCells).map { Array($0.databaseValues) }
+        }
         let dropped = try await DatabaseQueue.sideConnection(path).write { db in
             try db.execute(sql: "DROP INDEX events_dataset_time")
-            for table in ["dataset_quarterly", "dataset_2day", "dataset_4day"] {
+            for table in ["dataset_quarterly", "dataset_2day", "dataset_4day", "dataset_5min"] {
                 try db.execute(sql: "DROP TABLE \(table)")
             }
             try db.execute(
                 sql: """
                     DELETE FROM grdb_migrations
-                    WHERE identifier IN ('v7-events-dataset-time', 'v8-dataset-quarterly', 'v10-dataset-multiday')
+                    WHERE identifier IN (
+                        'v7-events-dataset-time', 'v8-dataset-quarterly', 'v10-dataset-multiday', 'v12-dataset-5min'
+                    )
                     """
             )
             return try Int.fetchOne(db, sql: present)
@@ -211,12 +218,16 @@ struct DatasetAccessDifferentialTests {
         let (rebuilt, cells) = try await DatabaseQueue.sideConnection(path).read { db in
             (
                 try Int.fetchOne(db, sql: present),
-                try ["dataset_quarterly", "dataset_2day", "dataset_4day"].map {
+                try ["dataset_quarterly", "dataset_2day", "dataset_4day", "dataset_5min"].map {
                     try Int.fetchOne(db, sql: "SELECT count(*) FROM \($0)") ?? 0
                 }
             )
         }
-        #expect(rebuilt == 4)
+        #expect(rebuilt == 5)
+        let backfilled = try await DatabaseQueue.sideConnection(path).read { db in
+            try Row.fetchAll(db, sql: slotCells).map { Array($0.databaseValues) }
+        }
+        #expect(ingested.count > 500 && backfilled == ingested)
         #expect(cells.allSatisfy { $0 > 30 }, "\(cells)")
         for _ in 0..<60 {
             let range = Self.window(&rng)

@@ -25,7 +25,7 @@ struct DatasetAccessTests {
         ]
         _ = try await store.append([events], received: Self.received)
         let base = EventFixtures.baseTime.millisecondsSinceEpoch
-        // 00:05 to 00:55: no whole hour, everything from the edges.
+        // 00:05 to 00:55: no whole hour; whole five-minute slots from their rollup, the rest from the edges.
         let inside = TimeRange(
             from: Timestamp(millisecondsSinceEpoch: base + 5 * 60_000),
             to: Timestamp(millisecondsSinceEpoch: base + 55 * 60_000)
