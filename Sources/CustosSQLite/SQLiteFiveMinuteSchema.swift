@@ -62,8 +62,12 @@ enum SQLiteFiveMinuteSchema {
         if ambiguous {
             let events = try RawStatement(db, "SELECT seq, body FROM events WHERE dataset_h IS NOT NULL ORDER BY seq")
             try events.query { row in
-                let e = try SQLiteStore.decode(seq: sqlite3_column_int64(row, 0), received: 0, body: columnBytes(row, 1))
-                    .event
+                let e = try SQLiteStore.decode(
+                    seq: sqlite3_column_int64(row, 0),
+                    received: 0,
+                    body: columnBytes(row, 1)
+                )
+                .event
                 guard let dataset = e.resource?.dataset else { return }
                 let slot = e.time.millisecondsSinceEpoch.floorDivided(by: RollupLevel.fiveMinutely.width)
                 cells[RollupKey(dataset: dataset, bucket: slot, actor: e.actor.id), default: RollupTotals()].add(e)

@@ -280,8 +280,11 @@ extension SQLiteStore: EventStore {
         // within one hour, an hour within one UTC day).
         let slotsPerHour = RollupLevel.hourly.width / RollupLevel.fiveMinutely.width
         for (k, t) in slots {
-            hours[RollupKey(dataset: k.dataset, bucket: k.bucket.floorDivided(by: slotsPerHour), actor: k.actor), default: .init()]
-                .merge(t)
+            hours[
+                RollupKey(dataset: k.dataset, bucket: k.bucket.floorDivided(by: slotsPerHour), actor: k.actor),
+                default: .init()
+            ]
+            .merge(t)
         }
         for (k, t) in hours {
             days[RollupKey(dataset: k.dataset, bucket: k.bucket.floorDivided(by: 24), actor: k.actor), default: .init()]
