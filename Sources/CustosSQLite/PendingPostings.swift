@@ -173,7 +173,8 @@ final class PendingPostings: Sendable {
 
     /// Resumes every waiter and ends the indexer's stream (the store is closing).
     func close() {
-        let (waiters, wake) = state.withLock { s -> ([CheckedContinuation<Void, Never>], AsyncStream<Void>.Continuation?) in
+        let (waiters, wake) = state.withLock {
+            s -> ([CheckedContinuation<Void, Never>], AsyncStream<Void>.Continuation?) in
             s.closed = true
             let w = s.flushWaiters.map(\.continuation) + s.roomWaiters
             s.flushWaiters = []

@@ -56,7 +56,9 @@ final class PostingIndexer: Sendable {
     /// event from the watermark on are derived from the stored bodies. An index file ahead of the store (a store
     /// restored from an older copy) is emptied and rebuilt.
     static func catchUp(queue: DatabaseQueue, pool: DatabasePool) throws -> Int64 {
-        let head = try pool.read { db in try Int64.fetchOne(db, sql: "SELECT coalesce(max(seq) + 1, 0) FROM events") ?? 0 }
+        let head = try pool.read { db in
+            try Int64.fetchOne(db, sql: "SELECT coalesce(max(seq) + 1, 0) FROM events") ?? 0
+        }
         var from = try queue.read { db in try Self.watermark(db) }
         if from > head {
             try queue.write { db in
@@ -146,7 +148,9 @@ final class PostingIndexer: Sendable {
     }
 
     /// Replaces the postings of erased events: `before` are the keys each had, `after` the keys of its placeholder.
-    func replace(_ changes: [(seq: Int64, before: [(kind: PostingKind, key: Int64)], after: EventIndexKeys)]) async throws {
+    func replace(
+        _ changes: [(seq: Int64, before: [(kind: PostingKind, key: Int64)], after: EventIndexKeys)]
+    ) async throws {
         guard !changes.isEmpty else { return }
         try await queue.write { db in
             let delete = try RawStatement(db, "DELETE FROM postings WHERE kind = ? AND key = ? AND seq = ?")

@@ -34,29 +34,10 @@ enum SQLiteFiveMinuteSchema {
                 if table == 0 { datasets[hash] = name } else { actors[hash] = name }
             }
         }
-        let upsert = try RawStatement(
-            db,
-            """
-            INSERT INTO dataset_5min(dataset, slot, actor, events, rows, bytes, first, last) VALUES (?,?,?,?,?,?,?,?)
-            ON CONFLICT(dataset, slot, actor) DO UPDATE SET events = events + excluded.events,
-            rows = rows + excluded.rows, bytes = bytes + excluded.bytes,
-            first = min(first, excluded.first), last = max(last, excluded.last)
-            """
-        )
         var cells: [RollupKey: RollupTotals] = [:]
         var current: (dataset: Int64, slot: Int64)?
         func flush() throws {
-            for (k, t) in cells {
-                upsert.bind(1, k.dataset)
-                upsert.bind(2, k.bucket)
-                upsert.bind(3, k.actor)
-                upsert.bind(4, t.events)
-                upsert.bind(5, t.rows)
-                upsert.bind(6, t.bytes)
-                upsert.bind(7, t.first)
-                upsert.bind(8, t.last)
-                try upsert.run()
-            }
+            try SQLiteStore.applyDatasetRollup(cells, table: "dataset_5min", bucket: "slot", db: db)
             cells.removeAll(keepingCapacity: true)
         }
         if ambiguous {

@@ -60,14 +60,7 @@ extension SQLiteStore {
     ) throws {
         var conditions = ["dataset = ?"]
         var arguments: [(any DatabaseValueConvertible)?] = [dataset]
-        if let lower = span.lower {
-            conditions.append("\(level.bucket) >= ?")
-            arguments.append(lower)
-        }
-        if let upper = span.upper {
-            conditions.append("\(level.bucket) < ?")
-            arguments.append(upper)
-        }
+        span.addConditions(column: level.bucket, &conditions, &arguments)
         let rollup = try RawStatement(
             db,
             """
@@ -151,6 +144,24 @@ extension SQLiteStore {
             }
         }
         return names
+    }
+}
+
+extension RollupPlan.Span {
+    /// Adds the SQL conditions that keep `column` (a bucket number) within the span, and their arguments.
+    func addConditions(
+        column: String,
+        _ conditions: inout [String],
+        _ arguments: inout [(any DatabaseValueConvertible)?]
+    ) {
+        if let lower {
+            conditions.append("\(column) >= ?")
+            arguments.append(lower)
+        }
+        if let upper {
+            conditions.append("\(column) < ?")
+            arguments.append(upper)
+        }
     }
 }
 

@@ -168,14 +168,7 @@ extension SQLiteStore {
     ) throws {
         var conditions = ["level = ?", "dataset = ?"]
         var arguments: [(any DatabaseValueConvertible)?] = [level.code, dataset]
-        if let lower = span.lower {
-            conditions.append("bucket >= ?")
-            arguments.append(lower)
-        }
-        if let upper = span.upper {
-            conditions.append("bucket < ?")
-            arguments.append(upper)
-        }
+        span.addConditions(column: "bucket", &conditions, &arguments)
         let packs = try RawStatement(
             db,
             "SELECT bucket, cells FROM dataset_packs WHERE \(conditions.joined(separator: " AND ")) ORDER BY bucket"

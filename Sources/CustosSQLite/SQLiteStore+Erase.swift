@@ -71,7 +71,12 @@ extension SQLiteStore {
         // The postings of these events must be in the index file before they are replaced there.
         if let last = plan.seqs.last { try await indexer.flush(through: last) }
         let placeholderKeys = EventIndexKeys(
-            AccessEvent(time: Timestamp(millisecondsSinceEpoch: 0), actor: Actor(id: "custos"), action: Self.erasedAction, app: "custos")
+            AccessEvent(
+                time: Timestamp(millisecondsSinceEpoch: 0),
+                actor: Actor(id: "custos"),
+                action: Self.erasedAction,
+                app: "custos"
+            )
         )
         let changes = try await pool.write { db in
             let select = try RawStatement(
@@ -104,7 +109,9 @@ extension SQLiteStore {
                 if case .object(let body)? = try? JSONParser().parse(Array(found.body)),
                     case .array(let subjects)? = body["subjects"]
                 {
-                    for case .string(let subject) in subjects { found.postings.append((.subject, StableHash.of(subject))) }
+                    for case .string(let subject) in subjects {
+                        found.postings.append((.subject, StableHash.of(subject)))
+                    }
                 }
                 let placeholder = AccessEvent(
                     time: Timestamp(millisecondsSinceEpoch: found.time),

@@ -28,11 +28,13 @@ extension SQLiteStore {
             let descending = query.order == .descending
             // The most selective key with postings drives the query; the other filters check the event rows.
             let posting: PostingFilter? =
-                if let s = query.subject { PostingFilter(kind: .subject, key: StableHash.of(s)) }
-                else if let r = query.resource { PostingFilter(kind: .resource, key: StableHash.of(r)) }
-                else if let s = query.session { PostingFilter(kind: .session, key: StableHash.of(s)) }
-                else if let a = query.actor { PostingFilter(kind: .actor, key: StableHash.of(a)) }
-                else { nil }
+                if let s = query.subject {
+                    PostingFilter(kind: .subject, key: StableHash.of(s))
+                } else if let r = query.resource {
+                    PostingFilter(kind: .resource, key: StableHash.of(r))
+                } else if let s = query.session {
+                    PostingFilter(kind: .session, key: StableHash.of(s))
+                } else if let a = query.actor { PostingFilter(kind: .actor, key: StableHash.of(a)) } else { nil }
             let rows: [Row]
             if let posting {
                 rows = try Self.postingRows(
