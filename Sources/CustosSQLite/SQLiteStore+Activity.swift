@@ -11,14 +11,7 @@ extension SQLiteStore: ActivityStore {
         return try await read { db in
             var conditions: [String] = []
             var arguments: [(any DatabaseValueConvertible)?] = []
-            if let lower {
-                conditions.append("day >= ?")
-                arguments.append(lower)
-            }
-            if let upper {
-                conditions.append("day < ?")
-                arguments.append(upper)
-            }
+            RollupPlan.Span(lower: lower, upper: upper).addConditions(column: "day", &conditions, &arguments)
             let sql = """
                 SELECT day, sum(events) FROM activity_daily
                 \(conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND "))
