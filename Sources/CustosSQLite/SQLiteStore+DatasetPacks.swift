@@ -74,15 +74,23 @@ extension SQLiteStore {
         let marks = try packMarks(db)
         for level in RollupLevel.ranged {
             let settled = (latest - packSettle).floorDivided(by: level.width)
+            if let mark = marks[level.code], mark >= settled { continue }
+            let datasets = try String.fetchAll(db, sql: "SELECT DISTINCT dataset FROM dataset_totals")
             var from = marks[level.code]
             if from == nil {
-                // A level never packed starts at its first bucket.
-                let first = try Int64.fetchOne(db, sql: "SELECT min(\(level.bucket)) FROM \(level.table)")
+                // A level never packed starts at its first bucket (each dataset's found from its key's prefix).
+                let first = try datasets.compactMap { dataset in
+                    try Int64.fetchOne(
+                        db,
+                        sql: "SELECT min(\(level.bucket)) FROM \(level.table) WHERE dataset = ?",
+                        arguments: [dataset]
+                    )
+                }.min()
                 from = min(first ?? settled, settled)
             }
             guard let from, from < settled else { continue }
             let upper = min(settled, from + max(1, packStepWidth / level.width))
-            for dataset in try String.fetchAll(db, sql: "SELECT DISTINCT dataset FROM dataset_totals") {
+            for dataset in datasets {
                 try pack(db, level: level, dataset: dataset, buckets: from..<upper)
             }
             try db.execute(
