@@ -4,8 +4,10 @@ import GRDB
 import GRDBSQLite
 
 extension SQLiteStore {
-    /// How long after a bucket's end, in event time, it is packed: events that arrive a little late land in rows,
-    /// not in a pack that would have to be written again.
+    /// How long after a bucket's end it is packed: events that arrive a little late land in rows, not in a pack that
+    /// would have to be written again. Time here is the newest event's time, but never later than when the newest
+    /// event was received (the server's clock), so one event stamped years ahead cannot settle the buckets of the
+    /// present, whose packs every commit would then have to drop.
     static let packSettle: Int64 = 3_600_000
 
     /// The longest stretch of event time one packing step covers on one level, so that each step is a short
@@ -66,11 +68,13 @@ extension SQLiteStore {
     static func packStep(_ db: Database) throws -> Bool {
         if try repackStale(db) { return true }
         guard
-            let latest = try Int64.fetchOne(
+            let newest = try Int64.fetchOne(
                 db,
                 sql: "SELECT time FROM events INDEXED BY events_time_cover ORDER BY time DESC LIMIT 1"
-            )
+            ),
+            let received = try Int64.fetchOne(db, sql: "SELECT received FROM events ORDER BY seq DESC LIMIT 1")
         else { return false }
+        let latest = min(newest, received)
         let marks = try packMarks(db)
         for level in RollupLevel.ranged {
             let settled = (latest - packSettle).floorDivided(by: level.width)
@@ -191,10 +195,9 @@ extension SQLiteStore {
             next = bucket + 1
             let count = Int(sqlite3_column_bytes(row, 1))
             let pointer = sqlite3_column_blob(row, 1)
-            try RollupPack.forEachCell(UnsafeRawBufferPointer(start: pointer, count: pointer == nil ? 0 : count)) {
-                hash,
-                actor,
-                totals in tallies.add(actorHash: hash, actor: actor, totals)
+            let pack = UnsafeRawBufferPointer(start: pointer, count: pointer == nil ? 0 : count)
+            try RollupPack.forEachCell(pack) { hash, actor, totals in
+                tallies.add(actorHash: hash, actor: actor, totals)
             }
         }
         if let upper = span.upper, let next, next >= upper {

@@ -38,12 +38,18 @@ struct DatasetAccessDifferentialTests {
         }
     }
 
-    /// Appends `events` in commits of random sizes.
-    static func append(_ events: [AccessEvent], to store: SQLiteStore, _ rng: inout SplitMix64) async throws {
+    /// Appends `events` in commits of random sizes, as received at `received` (by default the workload's start, so
+    /// that no bucket has settled and every report reads rows; packing settles buckets only up to that time).
+    static func append(
+        _ events: [AccessEvent],
+        to store: SQLiteStore,
+        _ rng: inout SplitMix64,
+        received: Int64 = base
+    ) async throws {
         var rest = events[...]
         while !rest.isEmpty {
             let n = min(rest.count, Int.random(in: 1...150, using: &rng))
-            _ = try await store.append([Array(rest.prefix(n))], received: Timestamp(millisecondsSinceEpoch: base))
+            _ = try await store.append([Array(rest.prefix(n))], received: Timestamp(millisecondsSinceEpoch: received))
             rest = rest.dropFirst(n)
         }
     }
@@ -161,13 +167,15 @@ struct DatasetAccessDifferentialTests {
                 )
             }
         }
-        try await Self.append(early.shuffled(using: &rng), to: store, &rng)
+        // Received after the last event: nearly every bucket has settled.
+        let received = Self.base + (Self.days + 1) * 86_400_000
+        try await Self.append(early.shuffled(using: &rng), to: store, &rng, received: received)
         try await store.packDatasetRollups()
         let packed = try await counts()
         #expect(packed.packs > 400 && packed.stale == 0, "\(packed)")
         let nonEmpty = try await Self.expectReports(store, early, windows: 60, &rng, "seed \(seed), packed")
         #expect(nonEmpty > 30)
-        try await Self.append(late.shuffled(using: &rng), to: store, &rng)
+        try await Self.append(late.shuffled(using: &rng), to: store, &rng, received: received)
         let invalidated = try await counts()
         #expect(invalidated.stale > 300 && invalidated.packs < packed.packs - 100, "\(invalidated)")
         try await Self.expectReports(store, events, windows: 80, &rng, "seed \(seed), after late events")

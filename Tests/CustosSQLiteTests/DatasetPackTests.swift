@@ -1,6 +1,7 @@
 import CustosCore
 import CustosStore
 import CustosTestKit
+import GRDB
 import Testing
 
 @testable import CustosSQLite
@@ -128,5 +129,57 @@ struct DatasetPackTests {
                 #expect(page.map(\.tally.events) == sorted.prefix(limit).map(\.value))
             }
         }
+    }
+}
+
+/// The packer against the store's clocks: it runs in the background after commits, and settles buckets by the newest
+/// event's time but never past when the newest event was received.
+@Suite("Rollup packer")
+struct RollupPackerTests {
+    static func events(hours: Int, from start: Int64 = 0) -> [AccessEvent] {
+        (0..<(hours * 4)).map { n in
+            EventFixtures.event(minutes: start + Int64(n) * 15, actor: "officer-\(n % 5)")
+        }
+    }
+
+    static func packs(_ store: SQLiteStore) async throws -> Int {
+        try await DatabaseQueue.sideConnection(store.path).read { db in
+            try Int.fetchOne(db, sql: "SELECT count(*) FROM dataset_packs") ?? 0
+        }
+    }
+
+    /// A store with its background tasks packs settled buckets after a commit, with no call.
+    @Test func theBackgroundPackerPacksAfterACommit() async throws {
+        let dir = try TemporaryDirectory()
+        let store = try SQLiteStore(directory: dir.path)
+        let events = Self.events(hours: 30)
+        let received = Timestamp(millisecondsSinceEpoch: events.last!.time.millisecondsSinceEpoch + 60_000)
+        _ = try await store.append([events], received: received)
+        var packs = 0
+        for _ in 0..<200 where packs <= 28 {
+            try await Task.sleep(for: .milliseconds(50))
+            packs = try await Self.packs(store)
+        }
+        // Hours, quarters, a day and five-minute slots of the first 28 settled hours.
+        #expect(packs > 28)
+    }
+
+    /// One event stamped years ahead does not settle the present: buckets are packed up to the receipt time only.
+    @Test func aFutureEventDoesNotSettleThePresent() async throws {
+        let dir = try TemporaryDirectory()
+        var options = SQLiteStore.Options()
+        options.indexesInBackground = false
+        let store = try SQLiteStore(directory: dir.path, options: options)
+        let present = Self.events(hours: 10)
+        let future = EventFixtures.event(id: "future", minutes: 10 * 365 * 24 * 60, actor: "officer-9")
+        let received = Timestamp(millisecondsSinceEpoch: present.last!.time.millisecondsSinceEpoch + 60_000)
+        _ = try await store.append([present + [future]], received: received)
+        try await store.packDatasetRollups()
+        let marks = try await DatabaseQueue.sideConnection(store.path).read { db in
+            try Int64.fetchAll(db, sql: "SELECT packed_below FROM dataset_pack_marks WHERE level = 1")
+        }
+        let settledHour = (received.millisecondsSinceEpoch - SQLiteStore.packSettle) / 3_600_000
+        #expect(marks == [settledHour], "\(marks)")
+        #expect(try await Self.packs(store) > 8)
     }
 }
