@@ -17,8 +17,9 @@ enum SQLiteFiveMinuteSchema {
 
     /// Fills `dataset_5min` from the per-dataset time index (dataset hash, time, actor hash, rows, bytes), which
     /// walks each dataset's events in time order, so each slot's cells are summed and written before the next
-    /// slot's are read. Hashes are named from the all-time rollup; if two of its names share a hash, the events are
-    /// read from their bodies instead.
+    /// slot's are read. Hashes are named from the all-time rollup; if two of its names share a hash, or a hash is not
+    /// among them, the events are read from their bodies instead. Events erased before the upgrade have lost their
+    /// dataset and are in neither (docs/storage.md).
     static func backfill(_ db: Database) throws {
         var datasets: [Int64: String] = [:]
         var actors: [Int64: String] = [:]
@@ -40,7 +41,10 @@ enum SQLiteFiveMinuteSchema {
             try SQLiteStore.applyDatasetRollup(cells, table: "dataset_5min", bucket: "slot", db: db)
             cells.removeAll(keepingCapacity: true)
         }
-        if ambiguous {
+        // From the bodies: the fallback when a hash cannot be named unambiguously.
+        func fromBodies() throws {
+            try db.execute(sql: "DELETE FROM dataset_5min")
+            cells.removeAll()
             let events = try RawStatement(db, "SELECT seq, body FROM events WHERE dataset_h IS NOT NULL ORDER BY seq")
             try events.query { row in
                 let e = try SQLiteStore.decode(
@@ -55,8 +59,8 @@ enum SQLiteFiveMinuteSchema {
                 if cells.count >= 100_000 { try flush() }
             }
             try flush()
-            return
         }
+        if ambiguous { return try fromBodies() }
         let index = try RawStatement(
             db,
             """
@@ -64,27 +68,29 @@ enum SQLiteFiveMinuteSchema {
             WHERE dataset_h IS NOT NULL ORDER BY dataset_h, time
             """
         )
-        var unnamed = false
-        try index.query { row in
-            let datasetHash = sqlite3_column_int64(row, 0)
-            let time = sqlite3_column_int64(row, 1)
-            let slot = time.floorDivided(by: RollupLevel.fiveMinutely.width)
-            if let c = current, c.dataset != datasetHash || c.slot != slot { try flush() }
-            current = (datasetHash, slot)
-            guard let dataset = datasets[datasetHash], let actor = actors[sqlite3_column_int64(row, 2)] else {
-                unnamed = true
-                return
+        struct Unnamed: Error {}
+        do {
+            try index.query { row in
+                let datasetHash = sqlite3_column_int64(row, 0)
+                let time = sqlite3_column_int64(row, 1)
+                let slot = time.floorDivided(by: RollupLevel.fiveMinutely.width)
+                if let c = current, c.dataset != datasetHash || c.slot != slot { try flush() }
+                current = (datasetHash, slot)
+                guard let dataset = datasets[datasetHash], let actor = actors[sqlite3_column_int64(row, 2)] else {
+                    throw Unnamed()
+                }
+                cells[RollupKey(dataset: dataset, bucket: slot, actor: actor), default: RollupTotals()]
+                    .add(
+                        events: 1,
+                        rows: sqlite3_column_int64(row, 3),
+                        bytes: sqlite3_column_int64(row, 4),
+                        first: time,
+                        last: time
+                    )
             }
-            cells[RollupKey(dataset: dataset, bucket: slot, actor: actor), default: RollupTotals()]
-                .add(
-                    events: 1,
-                    rows: sqlite3_column_int64(row, 3),
-                    bytes: sqlite3_column_int64(row, 4),
-                    first: time,
-                    last: time
-                )
+            try flush()
+        } catch is Unnamed {
+            try fromBodies()
         }
-        try flush()
-        if unnamed { throw StoreError(.corrupt, "an event's dataset or actor is missing from the all-time rollup") }
     }
 }

@@ -188,8 +188,10 @@ struct DatasetAccessDifferentialTests {
     /// A store written before the dataset time index and the quarter-day, two-day, four-day and five-minute rollups
     /// existed gains them on open (the index built from its events, the coarse rollups filled from the hourly and
     /// daily ones, the five-minute one from the index, cell for cell what ingest wrote), and then answers as a fresh
-    /// store does.
-    @Test func aStoreWithoutTheDatasetTimeIndexAndCoarseRollupsIsMigrated() async throws {
+    /// store does. With an actor missing from the all-time rollup (so its hash cannot be named), the five-minute cells
+    /// are filled from the event bodies instead, with the same result.
+    @Test(arguments: [false, true])
+    func aStoreWithoutTheDatasetTimeIndexAndCoarseRollupsIsMigrated(unnamedActor: Bool) async throws {
         var rng = SplitMix64(seed: 9)
         let dir = try TemporaryDirectory()
         let events = Self.workload(&rng)
@@ -208,6 +210,7 @@ struct DatasetAccessDifferentialTests {
         }
         let dropped = try await DatabaseQueue.sideConnection(path).write { db in
             try db.execute(sql: "DROP INDEX events_dataset_time")
+            if unnamedActor { try db.execute(sql: "DELETE FROM dataset_totals WHERE actor = 'officer-3'") }
             for table in ["dataset_quarterly", "dataset_2day", "dataset_4day", "dataset_5min"] {
                 try db.execute(sql: "DROP TABLE \(table)")
             }
