@@ -4,6 +4,8 @@
 #   scripts/e2e.sh [pytest args…]
 #
 # CUSTOS_BIN  the binary to test (default: .build/debug/custos, built first if missing).
+# CUSTOS_SCREENSHOTS  where the console tests write their screenshots (default: a temporary directory;
+#             CUSTOS_SCREENSHOTS=docs/screenshots scripts/e2e.sh -k console refreshes the README's).
 # Needs: python3 with pytest, requests, schemathesis and openapi-spec-validator
 #        (pip install pytest requests schemathesis openapi-spec-validator).
 set -euo pipefail

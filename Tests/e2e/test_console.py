@@ -1,19 +1,22 @@
 """The oversight console in a real headless Chromium (Debian's chromium + chromium-driver, driven by selenium):
 sign in, browse every main page on simulated data, follow a person to a session and an event to its proof, export
 CSV, find one's own page views as custos.read events, role checks, CSRF refusals, logout, and the sign-in redirect.
-Screenshots of the main pages are written to docs/screenshots/."""
+Screenshots of the main pages are written to the directory in CUSTOS_SCREENSHOTS (`CUSTOS_SCREENSHOTS=docs/screenshots`
+refreshes the README's), or else to a temporary directory, so a test run leaves the checkout unchanged."""
 
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import tempfile
 import time
 from pathlib import Path
 
 import pytest
 import requests
 
-from conftest import REPO_ROOT, Server, run_cli
+from conftest import Server, run_cli
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 CHROMEDRIVER = shutil.which("chromedriver")
@@ -23,7 +26,11 @@ try:
 except ImportError:
     HAVE_SELENIUM = False
 
-SHOTS = REPO_ROOT / "docs" / "screenshots"
+SHOTS = (
+    Path(os.environ["CUSTOS_SCREENSHOTS"]).resolve()
+    if os.environ.get("CUSTOS_SCREENSHOTS")
+    else Path(tempfile.gettempdir()) / "custos-screenshots"
+)
 PASSWORD = "console e2e password"
 PAGES = ["/", "/people", "/datasets", "/search", "/subjects", "/ledger", "/rules", "/admin/accounts",
          "/people/officer-0001", "/sessions/x", "/events/1", "/search.csv", "/subjects/report.json?subject=p",

@@ -2,7 +2,7 @@
 privacy officer, open an alert from the queue, follow its evidence to an event and its inclusion proof, resolve it
 with a disposition, reveal the user with a reason, and find both actions in the ledger; role checks (a supervisor of
 another unit gets 403, an auditor sees no triage forms and a forged POST is refused, nobody triages an alert about
-themselves) and CSRF refusals. Screenshots docs/screenshots/alerts.png and alert.png are written."""
+themselves) and CSRF refusals. Screenshots alerts.png and alert.png are written where test_console.py writes its own."""
 
 from __future__ import annotations
 
