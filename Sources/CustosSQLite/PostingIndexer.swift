@@ -2,20 +2,23 @@ import CustosCore
 import CustosStore
 import Foundation
 import GRDB
+import GRDBSQLite
 import Synchronization
 
 /// Keeps the index file (``SQLitePostingsSchema``) up with the store: a background task writes the postings of the
-/// events the writer hands over (``PendingPostings``) in chunks, each chunk one transaction that also advances the
-/// file's watermark. The index file is derived data: commits do not wait for its disk (`synchronous=NORMAL`), and
-/// whatever it lost in a crash is re-derived from the events on the next open (``catchUp(queue:pool:)``).
+/// events the writer hands over (``PendingPostings``) in chunks, each chunk one transaction that writes a sorted run
+/// (``PostingRuns``) and advances the file's watermark, and between chunks merges runs as its ``PostingMergePolicy``
+/// says. The index file is derived data: commits do not wait for its disk (`synchronous=NORMAL`), and whatever it
+/// lost in a crash is re-derived from the events on the next open (``catchUp(queue:pool:policy:)``).
 final class PostingIndexer: Sendable {
-    /// The most events one index transaction takes: as many as are pending, up to the store's default limit. The
-    /// postings of a chunk land on random pages of a B-tree that grows with the store, so a bigger chunk spreads
-    /// each page write over more events (docs/performance.md, "Deferred postings").
+    /// The most events one index transaction takes: as many as are pending, up to the store's default limit. A
+    /// chunk's client ids land on random pages of a B-tree that grows with the store, so a bigger chunk spreads each
+    /// page write over more events (docs/performance.md, "Deferred postings").
     static let chunkSize = 100_000
 
     let queue: DatabaseQueue
     let pending: PendingPostings
+    let policy: PostingMergePolicy
     private let task = Mutex<Task<Void, Never>?>(nil)
 
     /// Opens (creating if needed) the index file at `path`; the store attaches it afterwards.
@@ -32,6 +35,12 @@ final class PostingIndexer: Sendable {
             try queue.writeWithoutTransaction { db in
                 try db.execute(sql: "PRAGMA journal_mode = WAL")
                 for sql in SQLitePostingsSchema.statements { try db.execute(sql: sql) }
+                if try SQLitePostingsSchema.hasSingleTree(db) {
+                    try db.inTransaction {
+                        for sql in SQLitePostingsSchema.singleTreeUpgrade { try db.execute(sql: sql) }
+                        return .commit
+                    }
+                }
             }
             return queue
         } catch {
@@ -41,9 +50,10 @@ final class PostingIndexer: Sendable {
 
     /// An indexer over the opened index file `queue` of the store whose events are in `pool`, caught up with the
     /// store (``catchUp(queue:pool:)``) before it returns.
-    init(queue: DatabaseQueue, pool: DatabasePool, limit: Int64) throws {
+    init(queue: DatabaseQueue, pool: DatabasePool, limit: Int64, policy: PostingMergePolicy = .init()) throws {
         self.queue = queue
-        let head = try Self.catchUp(queue: queue, pool: pool)
+        self.policy = policy
+        let head = try Self.catchUp(queue: queue, pool: pool, policy: policy)
         pending = PendingPostings(indexedThrough: head, limit: limit)
     }
 
@@ -55,15 +65,16 @@ final class PostingIndexer: Sendable {
     /// Brings the index file up to the store's last event before the store serves anything: the postings of every
     /// event from the watermark on are derived from the stored bodies. An index file ahead of the store (a store
     /// restored from an older copy) is emptied and rebuilt.
-    static func catchUp(queue: DatabaseQueue, pool: DatabasePool) throws -> Int64 {
+    static func catchUp(queue: DatabaseQueue, pool: DatabasePool, policy: PostingMergePolicy) throws -> Int64 {
         let head = try pool.read { db in
             try Int64.fetchOne(db, sql: "SELECT coalesce(max(seq) + 1, 0) FROM events") ?? 0
         }
         var from = try queue.read { db in try Self.watermark(db) }
         if from > head {
             try queue.write { db in
-                try db.execute(sql: "DELETE FROM postings")
-                try db.execute(sql: "DELETE FROM watermark")
+                for table in ["run_postings", "runs", "client_ids", "watermark"] {
+                    try db.execute(sql: "DELETE FROM \(table)")
+                }
             }
             from = 0
         }
@@ -73,6 +84,7 @@ final class PostingIndexer: Sendable {
                 try SQLiteStore.foreignEntries(db, from: from, upper: upper)
             }
             try queue.write { db in try Self.write(entries, through: upper, db: db) }
+            while try queue.write({ db in try PostingRuns.mergeStep(policy: policy, db: db) }) {}
             from = upper
         }
         return head
@@ -85,6 +97,8 @@ final class PostingIndexer: Sendable {
                 while !Task.isCancelled {
                     do {
                         if try await drainChunk(through: Int64.max) == false { break }
+                        // One merge at a time between chunks, so new events keep being indexed during compaction.
+                        _ = try await mergeStep()
                     } catch {
                         // The events are durable in the store; try again shortly rather than lose their postings.
                         try? await Task.sleep(for: .milliseconds(200))
@@ -105,6 +119,12 @@ final class PostingIndexer: Sendable {
         return true
     }
 
+    /// Merges the next runs the policy names, in one transaction; false when the runs are settled.
+    func mergeStep() async throws -> Bool {
+        let policy = policy
+        return try await queue.write { db in try PostingRuns.mergeStep(policy: policy, db: db) }
+    }
+
     /// Stops the background task (what it has not written is re-derived on the next open).
     func stop() {
         pending.close()
@@ -120,22 +140,36 @@ final class PostingIndexer: Sendable {
         }
     }
 
-    /// Writes the postings of `entries` and moves the watermark to `through`, in one transaction.
+    /// Writes the postings of `entries` and moves the watermark to `through`, in one transaction: the client ids into
+    /// their B-tree, the rest as a new run. Entries below the file's watermark are skipped (another process's indexer
+    /// wrote them), so runs never overlap.
     static func write(_ entries: [PendingPostings.Entry], through: Int64, db: Database) throws {
-        var postings: [(kind: Int64, key: Int64, seq: Int64)] = []
-        postings.reserveCapacity(entries.count * 5)
-        for e in entries {
-            for p in PostingKind.postings(of: e.keys) { postings.append((p.kind.rawValue, p.key, e.seq)) }
+        let from = try watermark(db)
+        guard through > from else { return }
+        var postings: [PostingRuns.Posting] = []
+        var clientIDs: [(key: Int64, seq: Int64)] = []
+        postings.reserveCapacity(entries.count * 4)
+        clientIDs.reserveCapacity(entries.count)
+        for e in entries where e.seq >= from {
+            for p in PostingKind.postings(of: e.keys) {
+                if p.kind == .clientID {
+                    clientIDs.append((p.key, e.seq))
+                } else {
+                    postings.append((p.kind.rawValue, p.key, e.seq))
+                }
+            }
         }
-        // Sorted, the inserts walk the B-tree in key order and touch each page once.
+        // Sorted, the client ids walk their B-tree in key order and touch each page once; the run is written in the
+        // order it is read.
+        clientIDs.sort { ($0.key, $0.seq) < ($1.key, $1.seq) }
         postings.sort { ($0.kind, $0.key, $0.seq) < ($1.kind, $1.key, $1.seq) }
-        let insert = try RawStatement(db, "INSERT OR IGNORE INTO postings(kind, key, seq) VALUES (?, ?, ?)")
-        for p in postings {
-            insert.bind(1, p.kind)
-            insert.bind(2, p.key)
-            insert.bind(3, p.seq)
+        let insert = try RawStatement(db, "INSERT OR IGNORE INTO client_ids(key, seq) VALUES (?, ?)")
+        for c in clientIDs {
+            insert.bind(1, c.key)
+            insert.bind(2, c.seq)
             try insert.run()
         }
+        try PostingRuns.append(postings, first: from, end: through, db: db)
         let mark = try RawStatement(
             db,
             """
@@ -153,21 +187,47 @@ final class PostingIndexer: Sendable {
     ) async throws {
         guard !changes.isEmpty else { return }
         try await queue.write { db in
-            let delete = try RawStatement(db, "DELETE FROM postings WHERE kind = ? AND key = ? AND seq = ?")
-            let insert = try RawStatement(db, "INSERT OR IGNORE INTO postings(kind, key, seq) VALUES (?, ?, ?)")
+            let delete = try RawStatement(
+                db,
+                "DELETE FROM run_postings WHERE run = ? AND kind = ? AND key = ? AND seq = ?"
+            )
+            let insert = try RawStatement(
+                db,
+                "INSERT OR IGNORE INTO run_postings(run, kind, key, seq) VALUES (?, ?, ?, ?)"
+            )
+            let deleteID = try RawStatement(db, "DELETE FROM client_ids WHERE key = ? AND seq = ?")
+            let insertID = try RawStatement(db, "INSERT OR IGNORE INTO client_ids(key, seq) VALUES (?, ?)")
             for change in changes {
+                // The erased event's postings are in the run that covers it (erasure waits until they are).
+                guard let run = try PostingRuns.run(containing: change.seq, db: db) else { continue }
+                var delta: Int64 = 0
                 for p in change.before {
-                    delete.bind(1, p.kind.rawValue)
-                    delete.bind(2, p.key)
-                    delete.bind(3, change.seq)
-                    try delete.run()
+                    let statement = p.kind == .clientID ? deleteID : delete
+                    var i: Int32 = 1
+                    if p.kind != .clientID {
+                        delete.bind(1, run)
+                        delete.bind(2, p.kind.rawValue)
+                        i = 3
+                    }
+                    statement.bind(i, p.key)
+                    statement.bind(i + 1, change.seq)
+                    try statement.run()
+                    if p.kind != .clientID { delta -= Int64(sqlite3_changes(db.sqliteConnection)) }
                 }
                 for p in PostingKind.postings(of: change.after) {
-                    insert.bind(1, p.kind.rawValue)
-                    insert.bind(2, p.key)
-                    insert.bind(3, change.seq)
-                    try insert.run()
+                    let statement = p.kind == .clientID ? insertID : insert
+                    var i: Int32 = 1
+                    if p.kind != .clientID {
+                        insert.bind(1, run)
+                        insert.bind(2, p.kind.rawValue)
+                        i = 3
+                    }
+                    statement.bind(i, p.key)
+                    statement.bind(i + 1, change.seq)
+                    try statement.run()
+                    if p.kind != .clientID { delta += Int64(sqlite3_changes(db.sqliteConnection)) }
                 }
+                try db.execute(sql: "UPDATE runs SET entries = entries + ? WHERE run = ?", arguments: [delta, run])
             }
         }
     }

@@ -155,7 +155,7 @@ extension SQLiteStore: EventStore {
         )
         let findIndexedID = try RawStatement(
             db,
-            "SELECT seq FROM ix.postings WHERE kind = \(PostingKind.clientID.rawValue) AND key = ? AND seq < ?"
+            "SELECT seq FROM ix.client_ids WHERE key = ? AND seq < ?"
         )
         let findBody = try RawStatement(db, "SELECT body FROM events WHERE seq = ?")
         // Client ids stored by this transaction, by hash (in front of the postings and the pending tail).

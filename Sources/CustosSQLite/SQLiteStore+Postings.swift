@@ -53,19 +53,32 @@ extension SQLiteStore {
 
         func fromIndex(_ maximum: Int) throws -> [Row] {
             guard maximum > 0 else { return [] }
-            var where_ = "k.kind = ? AND k.key = ? AND k.seq < ?"
+            var where_ = "k.run = ? AND k.kind = ? AND k.key = ? AND k.seq < ?"
             var values: [(any DatabaseValueConvertible)?] = [posting.kind.rawValue, posting.key, watermark]
             if let cursor {
                 where_ += " AND k.seq \(descending ? "<" : ">") ?"
                 values.append(cursor)
             }
-            // CROSS JOIN keeps the postings as the outer loop, so the page is read in seq order from them.
+            // CROSS JOIN keeps the postings as the outer loop, so the page is read in seq order from them. The runs
+            // cover disjoint seq ranges, so reading them one after the other in seq order keeps that order.
             let sql = """
-                SELECT e.seq, e.received, e.body FROM \(SQLitePostingsSchema.schema).postings k
+                SELECT e.seq, e.received, e.body FROM \(SQLitePostingsSchema.schema).run_postings k
                 CROSS JOIN events e ON e.seq = k.seq
-                WHERE \(where_)\(extra) ORDER BY k.seq \(descending ? "DESC" : "ASC") LIMIT \(maximum)
+                WHERE \(where_)\(extra) ORDER BY k.seq \(descending ? "DESC" : "ASC") LIMIT ?
                 """
-            return try Row.fetchAll(db, sql: sql, arguments: StatementArguments(values + arguments))
+            var runs = try PostingRuns.list(db, schema: SQLitePostingsSchema.schema)
+            if descending { runs.reverse() }
+            var rows: [Row] = []
+            for run in runs {
+                if let cursor, descending ? run.first >= cursor : run.end <= cursor + 1 { continue }
+                rows += try Row.fetchAll(
+                    db,
+                    sql: sql,
+                    arguments: StatementArguments([run.id] + values + arguments + [maximum - rows.count])
+                )
+                if rows.count >= maximum { break }
+            }
+            return rows
         }
 
         if descending {
@@ -127,5 +140,6 @@ extension SQLiteStore {
     /// caller's task (with ``Options/indexesInBackground`` off, the only way they are written before the next open).
     public func indexPendingPostings(through: Int64 = .max) async throws {
         while try await indexer.drainChunk(through: through) {}
+        while try await indexer.mergeStep() {}
     }
 }

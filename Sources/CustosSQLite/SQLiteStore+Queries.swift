@@ -77,14 +77,17 @@ extension SQLiteStore {
                 guard e.keys.subjects.contains(subjectHash) else { return }
                 if range.contains(Timestamp(millisecondsSinceEpoch: e.time)) { pendingCount += 1 }
             }
-            var conditions = ["k.kind = ?", "k.key = ?", "k.seq < ?"]
+            // Every run is probed: `run IN (…)` seeks each run's (kind, key) range.
+            var conditions = [
+                "k.run IN (SELECT run FROM ix.runs)", "k.kind = ?", "k.key = ?", "k.seq < ?",
+            ]
             var arguments: [(any DatabaseValueConvertible)?] = [
                 PostingKind.subject.rawValue, subjectHash, watermark,
             ]
             if range == .all {
                 let indexed = try Int64.fetchOne(
                     db,
-                    sql: "SELECT count(*) FROM ix.postings k WHERE " + conditions.joined(separator: " AND "),
+                    sql: "SELECT count(*) FROM ix.run_postings k WHERE " + conditions.joined(separator: " AND "),
                     arguments: StatementArguments(arguments)
                 )
                 return (indexed ?? 0) + pendingCount
@@ -92,7 +95,7 @@ extension SQLiteStore {
             Self.addRange(range, column: "e.time", &conditions, &arguments)
             let indexed = try Int64.fetchOne(
                 db,
-                sql: "SELECT count(*) FROM ix.postings k CROSS JOIN events e ON e.seq = k.seq WHERE "
+                sql: "SELECT count(*) FROM ix.run_postings k CROSS JOIN events e ON e.seq = k.seq WHERE "
                     + conditions.joined(separator: " AND "),
                 arguments: StatementArguments(arguments)
             )

@@ -31,6 +31,8 @@ public final class SQLiteStore: Sendable {
         /// appends never wait for the indexer: for tests of the pending path, and tools that index once at the end.
         /// The same switch starts the task that packs settled rollup buckets (``SQLiteStore/packDatasetRollups()``).
         public var indexesInBackground: Bool = true
+        /// When the index file's runs are merged (tests set small figures to see many merges).
+        var postingMerges = PostingMergePolicy()
 
         /// The defaults.
         public init() {}
@@ -87,7 +89,8 @@ public final class SQLiteStore: Sendable {
         indexer = try PostingIndexer(
             queue: indexQueue,
             pool: pool,
-            limit: options.indexesInBackground ? Int64(options.pendingPostingsLimit) : Int64.max
+            limit: options.indexesInBackground ? Int64(options.pendingPostingsLimit) : Int64.max,
+            policy: options.postingMerges
         )
         packer = RollupPacker(pool: pool)
         if options.indexesInBackground {

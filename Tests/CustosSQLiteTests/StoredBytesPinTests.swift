@@ -71,7 +71,8 @@ struct StoredBytesPinTests {
 
     /// The deterministic stored rows, as text, in key order. The subject rows are those of the old
     /// `event_subjects` table or, since that moved, the subject postings of the index file beside the store, printed
-    /// the same way (same label, same columns), so the pinned digest spans the move.
+    /// the same way (same label, same columns; from the runs since the index file keeps them so), so the pinned
+    /// digest spans the move.
     static func dump(_ path: String) throws -> [UInt8] {
         let queue = try DatabaseQueue.sideConnection(path)
         let postings = (path as NSString).deletingPathExtension + "-postings.sqlite"
@@ -97,7 +98,7 @@ struct StoredBytesPinTests {
                 out += "# \(label)\n"
                 let sql =
                     moved && label.contains("event_subjects")
-                    ? "SELECT key, seq FROM ix.postings WHERE kind = 4 ORDER BY key, seq" : label
+                    ? "SELECT key, seq FROM ix.run_postings WHERE kind = 4 ORDER BY key, seq" : label
                 for row in try Row.fetchAll(db, sql: sql) {
                     out += row.databaseValues.map { $0.description }.joined(separator: "|") + "\n"
                 }
