@@ -144,6 +144,24 @@ struct PostingRunsTests {
         #expect(try await DeferredPostingsTests.answers(reopened) == want)
     }
 
+    @Test("the background indexer merges runs as it goes")
+    func backgroundIndexerMerges() async throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        var options = SQLiteStore.Options()
+        options.postingMerges = PostingMergePolicy(factor: 2, base: 4, maximumEntries: 200)
+        let store = try SQLiteStore(directory: dir.path, options: options)
+        let events = DeferredPostingsTests.workload()
+        for start in stride(from: 0, to: events.count, by: 4) {
+            _ = try await store.append([Array(events[start..<start + 4])], received: DeferredPostingsTests.received)
+            try await store.waitForPostings()
+        }
+        let (runs, watermark, _) = try Self.runs(dir)
+        #expect(watermark == 240)
+        #expect(runs.count < 20, "60 chunks were merged into \(runs.count) runs")
+        #expect(try await DeferredPostingsTests.answers(store) == DeferredPostingsTests.expected(events))
+    }
+
     @Test("erasure replaces postings inside merged runs")
     func erasureInsideMergedRuns() async throws {
         let dir = try TemporaryDirectory()
