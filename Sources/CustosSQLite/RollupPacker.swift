@@ -24,6 +24,9 @@ final class RollupPacker: Sendable {
                 while !Task.isCancelled {
                     guard let pool else { return }
                     do {
+                        // A read first: most commits settle nothing, and a read neither waits for the writer nor
+                        // takes a turn on its queue.
+                        guard try await pool.read({ db in try SQLiteStore.packWorkPending(db) }) else { break }
                         if try await pool.write({ db in try SQLiteStore.packStep(db) }) == false { break }
                     } catch {
                         // The rollup rows answer meanwhile; try again at the next commit.

@@ -67,14 +67,7 @@ extension SQLiteStore {
     /// else the next settled stretch (``packStepWidth``) of the first level with one. Returns whether it did anything.
     static func packStep(_ db: Database) throws -> Bool {
         if try repackStale(db) { return true }
-        guard
-            let newest = try Int64.fetchOne(
-                db,
-                sql: "SELECT time FROM events INDEXED BY events_time_cover ORDER BY time DESC LIMIT 1"
-            ),
-            let received = try Int64.fetchOne(db, sql: "SELECT received FROM events ORDER BY seq DESC LIMIT 1")
-        else { return false }
-        let latest = min(newest, received)
+        guard let latest = try packClock(db) else { return false }
         let marks = try packMarks(db)
         for level in RollupLevel.ranged {
             let settled = (latest - packSettle).floorDivided(by: level.width)
@@ -92,18 +85,51 @@ extension SQLiteStore {
                 }.min()
                 from = min(first ?? settled, settled)
             }
-            guard let from, from < settled else { continue }
+            guard let from, from < settled else {
+                // Nothing of this level has settled yet: every bucket below `settled` is (vacuously) packed, and
+                // a late event into one of them is marked stale by the ingest transaction like any other.
+                try setPackMark(level: level, to: settled, db: db)
+                continue
+            }
             let upper = min(settled, from + max(1, packStepWidth / level.width))
             for dataset in datasets {
                 try pack(db, level: level, dataset: dataset, buckets: from..<upper)
             }
-            try db.execute(
-                sql: "INSERT OR REPLACE INTO dataset_pack_marks(level, packed_below) VALUES (?, ?)",
-                arguments: [level.code, upper]
-            )
+            try setPackMark(level: level, to: upper, db: db)
             return true
         }
         return false
+    }
+
+    /// Whether ``packStep(_:)`` would find anything to do: a stale bucket, or a level with settled buckets above its
+    /// mark. A read, so the packer asks it without waiting for (or holding up) the writer after every commit.
+    static func packWorkPending(_ db: Database) throws -> Bool {
+        if try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM dataset_pack_stale)") == true { return true }
+        guard let latest = try packClock(db) else { return false }
+        let marks = try packMarks(db)
+        return RollupLevel.ranged.contains { level in
+            guard let mark = marks[level.code] else { return true }
+            return mark < (latest - packSettle).floorDivided(by: level.width)
+        }
+    }
+
+    /// The store's time for packing: the newest event's time, capped at when the newest event was received.
+    private static func packClock(_ db: Database) throws -> Int64? {
+        guard
+            let newest = try Int64.fetchOne(
+                db,
+                sql: "SELECT time FROM events INDEXED BY events_time_cover ORDER BY time DESC LIMIT 1"
+            ),
+            let received = try Int64.fetchOne(db, sql: "SELECT received FROM events ORDER BY seq DESC LIMIT 1")
+        else { return nil }
+        return min(newest, received)
+    }
+
+    private static func setPackMark(level: RollupLevel, to mark: Int64, db: Database) throws {
+        try db.execute(
+            sql: "INSERT OR REPLACE INTO dataset_pack_marks(level, packed_below) VALUES (?, ?)",
+            arguments: [level.code, mark]
+        )
     }
 
     /// Packs again the buckets a late event changed after they were packed.

@@ -68,12 +68,12 @@ extension SQLiteStore {
                 """
             var runs = try PostingRuns.list(db, schema: SQLitePostingsSchema.schema)
             if descending { runs.reverse() }
+            let statement = try db.cachedStatement(sql: sql)
             var rows: [Row] = []
             for run in runs {
                 if let cursor, descending ? run.first >= cursor : run.end <= cursor + 1 { continue }
                 rows += try Row.fetchAll(
-                    db,
-                    sql: sql,
+                    statement,
                     arguments: StatementArguments([run.id] + values + arguments + [maximum - rows.count])
                 )
                 if rows.count >= maximum { break }

@@ -182,4 +182,42 @@ struct RollupPackerTests {
         #expect(marks == [settledHour], "\(marks)")
         #expect(try await Self.packs(store) > 8)
     }
+
+    /// The packer asks whether there is work with a read before it takes the writer: nothing after a commit that
+    /// settles nothing (even on a store whose levels have never had a settled bucket), something after a late event
+    /// into a packed bucket or once a new hour settles.
+    @Test func thePackerAsksBeforeItWrites() async throws {
+        let dir = try TemporaryDirectory()
+        var options = SQLiteStore.Options()
+        options.indexesInBackground = false
+        let store = try SQLiteStore(directory: dir.path, options: options)
+        func pending() async throws -> Bool {
+            try await DatabaseQueue.sideConnection(store.path).read { db in try SQLiteStore.packWorkPending(db) }
+        }
+        let first = Self.events(hours: 1)
+        var received = Timestamp(millisecondsSinceEpoch: first.last!.time.millisecondsSinceEpoch + 60_000)
+        _ = try await store.append([first], received: received)
+        #expect(try await pending(), "no level has a mark yet")
+        try await store.packDatasetRollups()
+        #expect(try await pending() == false, "nothing has settled: every level is marked, none packed")
+        #expect(try await Self.packs(store) == 0)
+        // Ten more hours: the first ones settle.
+        let later = Self.events(hours: 10, from: 60)
+        received = Timestamp(millisecondsSinceEpoch: later.last!.time.millisecondsSinceEpoch + 60_000)
+        _ = try await store.append([later], received: received)
+        #expect(try await pending())
+        try await store.packDatasetRollups()
+        #expect(try await pending() == false)
+        #expect(try await Self.packs(store) > 8)
+        // A commit within the same hour settles nothing new.
+        let same = [EventFixtures.event(id: "same", minutes: 11 * 60 - 10, actor: "officer-1")]
+        _ = try await store.append([same], received: received)
+        #expect(try await pending() == false)
+        // A late event into a packed bucket makes it stale.
+        let late = [EventFixtures.event(id: "late", minutes: 20, actor: "officer-2")]
+        _ = try await store.append([late], received: received)
+        #expect(try await pending())
+        try await store.packDatasetRollups()
+        #expect(try await pending() == false)
+    }
 }
