@@ -200,33 +200,31 @@ final class PostingIndexer: Sendable {
             for change in changes {
                 // The erased event's postings are in the run that covers it (erasure waits until they are).
                 guard let run = try PostingRuns.run(containing: change.seq, db: db) else { continue }
+                // Runs `runStatement` (run, kind, key, seq) or `idStatement` (key, seq) for a posting; returns the
+                // run's rows it changed.
+                func apply(
+                    _ p: (kind: PostingKind, key: Int64),
+                    _ runStatement: RawStatement,
+                    _ idStatement: RawStatement
+                )
+                    throws -> Int64
+                {
+                    let inRun = p.kind != .clientID
+                    let statement = inRun ? runStatement : idStatement
+                    var i: Int32 = 1
+                    if inRun {
+                        statement.bind(1, run)
+                        statement.bind(2, p.kind.rawValue)
+                        i = 3
+                    }
+                    statement.bind(i, p.key)
+                    statement.bind(i + 1, change.seq)
+                    try statement.run()
+                    return inRun ? Int64(sqlite3_changes(db.sqliteConnection)) : 0
+                }
                 var delta: Int64 = 0
-                for p in change.before {
-                    let statement = p.kind == .clientID ? deleteID : delete
-                    var i: Int32 = 1
-                    if p.kind != .clientID {
-                        delete.bind(1, run)
-                        delete.bind(2, p.kind.rawValue)
-                        i = 3
-                    }
-                    statement.bind(i, p.key)
-                    statement.bind(i + 1, change.seq)
-                    try statement.run()
-                    if p.kind != .clientID { delta -= Int64(sqlite3_changes(db.sqliteConnection)) }
-                }
-                for p in PostingKind.postings(of: change.after) {
-                    let statement = p.kind == .clientID ? insertID : insert
-                    var i: Int32 = 1
-                    if p.kind != .clientID {
-                        insert.bind(1, run)
-                        insert.bind(2, p.kind.rawValue)
-                        i = 3
-                    }
-                    statement.bind(i, p.key)
-                    statement.bind(i + 1, change.seq)
-                    try statement.run()
-                    if p.kind != .clientID { delta += Int64(sqlite3_changes(db.sqliteConnection)) }
-                }
+                for p in change.before { delta -= try apply(p, delete, deleteID) }
+                for p in PostingKind.postings(of: change.after) { delta += try apply(p, insert, insertID) }
                 try db.execute(sql: "UPDATE runs SET entries = entries + ? WHERE run = ?", arguments: [delta, run])
             }
         }
