@@ -16,6 +16,14 @@ final class PostingIndexer: Sendable {
     /// page write over more events (docs/performance.md, "Deferred postings").
     static let chunkSize = 100_000
 
+    /// How many events the background task lets gather before it writes a run, waiting at most ``gatherDelay``: a run
+    /// written from a burst of commits is big enough to start above the policy's first tier, so it is merged about
+    /// once per tier it climbs instead of again and again with other small runs (docs/performance.md, "Posting
+    /// runs"). Anyone waiting for the postings (a flush, a writer out of room) ends the wait at once.
+    static let gatherEvents: Int64 = 20_000
+    /// The longest the background task waits for ``gatherEvents`` events.
+    static let gatherDelay: Duration = .seconds(1)
+
     let queue: DatabaseQueue
     let pending: PendingPostings
     let policy: PostingMergePolicy
@@ -94,6 +102,13 @@ final class PostingIndexer: Sendable {
     func start() {
         let running = Task.detached { [self] in
             for await _ in pending.wakeups() {
+                let woken = ContinuousClock.now
+                while !Task.isCancelled {
+                    let backlog = pending.backlog
+                    if backlog.events >= Self.gatherEvents || backlog.awaited { break }
+                    if ContinuousClock.now - woken >= Self.gatherDelay { break }
+                    try? await Task.sleep(for: .milliseconds(20))
+                }
                 while !Task.isCancelled {
                     do {
                         if try await drainChunk(through: Int64.max) == false { break }
