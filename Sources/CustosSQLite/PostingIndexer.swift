@@ -215,33 +215,39 @@ final class PostingIndexer: Sendable {
             for change in changes {
                 // The erased event's postings are in the run that covers it (erasure waits until they are).
                 guard let run = try PostingRuns.run(containing: change.seq, db: db) else { continue }
-                // Runs `runStatement` (run, kind, key, seq) or `idStatement` (key, seq) for a posting; returns the
-                // run's rows it changed.
-                func apply(
-                    _ p: (kind: PostingKind, key: Int64),
-                    _ runStatement: RawStatement,
-                    _ idStatement: RawStatement
-                )
-                    throws -> Int64
-                {
-                    let inRun = p.kind != .clientID
-                    let statement = inRun ? runStatement : idStatement
-                    var i: Int32 = 1
-                    if inRun {
-                        statement.bind(1, run)
-                        statement.bind(2, p.kind.rawValue)
-                        i = 3
-                    }
-                    statement.bind(i, p.key)
-                    statement.bind(i + 1, change.seq)
-                    try statement.run()
-                    return inRun ? Int64(sqlite3_changes(db.sqliteConnection)) : 0
-                }
                 var delta: Int64 = 0
-                for p in change.before { delta -= try apply(p, delete, deleteID) }
-                for p in PostingKind.postings(of: change.after) { delta += try apply(p, insert, insertID) }
+                for p in change.before {
+                    delta -= try Self.apply(p, seq: change.seq, run: run, inRun: delete, clientIDs: deleteID, db: db)
+                }
+                for p in PostingKind.postings(of: change.after) {
+                    delta += try Self.apply(p, seq: change.seq, run: run, inRun: insert, clientIDs: insertID, db: db)
+                }
                 try db.execute(sql: "UPDATE runs SET entries = entries + ? WHERE run = ?", arguments: [delta, run])
             }
         }
+    }
+
+    /// Runs `inRun` (run, kind, key, seq) for a posting kept in the runs, or `clientIDs` (key, seq) for a client id;
+    /// returns how many of the run's rows it changed.
+    private static func apply(
+        _ p: (kind: PostingKind, key: Int64),
+        seq: Int64,
+        run: Int64,
+        inRun: RawStatement,
+        clientIDs: RawStatement,
+        db: Database
+    ) throws -> Int64 {
+        guard p.kind != .clientID else {
+            clientIDs.bind(1, p.key)
+            clientIDs.bind(2, seq)
+            try clientIDs.run()
+            return 0
+        }
+        inRun.bind(1, run)
+        inRun.bind(2, p.kind.rawValue)
+        inRun.bind(3, p.key)
+        inRun.bind(4, seq)
+        try inRun.run()
+        return Int64(sqlite3_changes(db.sqliteConnection))
     }
 }
