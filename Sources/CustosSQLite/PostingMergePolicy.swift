@@ -16,7 +16,7 @@ struct PostingRun: Equatable, Sendable {
 /// is how many times `factor` fits between `base` and its size; runs are kept in non-increasing tiers from the
 /// oldest to the newest, with fewer than `factor` runs per tier, so a store of N postings holds O(factor · log N)
 /// runs and each posting is rewritten O(log N) times. No merge makes a run bigger than `maximumEntries`, which bounds
-/// the length of one merge transaction; runs that big stay as they are.
+/// the length of one merge transaction; runs that big stay as they are. Up to `minimumRuns` runs are never merged.
 struct PostingMergePolicy: Sendable, Equatable {
     /// How many runs of one tier are merged together, and the size ratio between tiers.
     var factor: Int = 4
@@ -24,16 +24,20 @@ struct PostingMergePolicy: Sendable, Equatable {
     var base: Int64 = 10_000
     /// The largest run a merge may write.
     var maximumEntries: Int64 = 4_000_000
+    /// How many runs are left unmerged: a look-up probes that many runs cheaply, and a small store (or a benchmark of
+    /// a few hundred thousand events) then spends no CPU on merges at all.
+    var minimumRuns: Int = 8
 
     /// The defaults.
     init() {}
 
     /// A policy with these figures (tests use small ones to see many merges).
-    init(factor: Int, base: Int64, maximumEntries: Int64) {
-        precondition(factor >= 2 && base >= 1 && maximumEntries >= 1)
+    init(factor: Int, base: Int64, maximumEntries: Int64, minimumRuns: Int = 0) {
+        precondition(factor >= 2 && base >= 1 && maximumEntries >= 1 && minimumRuns >= 0)
         self.factor = factor
         self.base = base
         self.maximumEntries = maximumEntries
+        self.minimumRuns = minimumRuns
     }
 
     /// The tier of a run of `entries` postings.
@@ -53,7 +57,7 @@ struct PostingMergePolicy: Sendable, Equatable {
     /// settled. A run newer than smaller-tier runs absorbs them first (so tiers never rise towards the newest);
     /// then the newest `factor` runs of one tier are merged.
     func nextMerge(_ runs: [PostingRun]) -> ClosedRange<Int>? {
-        guard runs.count >= 2 else { return nil }
+        guard runs.count >= 2, runs.count > minimumRuns else { return nil }
         let tiers = runs.map { tier($0.entries) }
         // A run of a higher tier than the run before it: merge it with the smaller-tier runs just before it.
         for i in stride(from: runs.count - 1, through: 1, by: -1) where tiers[i] > tiers[i - 1] {

@@ -70,6 +70,21 @@ struct PostingRunsTests {
         #expect(runs.count < 40, "\(runs.count) runs")
     }
 
+    @Test(
+        "up to `minimumRuns` runs are left alone; beyond, the policy merges until at most that many remain or none fit"
+    )
+    func minimumRunsAreLeftAlone() {
+        let policy = PostingMergePolicy(factor: 4, base: 100, maximumEntries: 1_000_000, minimumRuns: 8)
+        var runs: [PostingRun] = []
+        for i: Int64 in 0..<40 {
+            runs.append(PostingRun(id: i, first: i * 50, end: i * 50 + 50, entries: 50))
+            if runs.count <= 8 { #expect(policy.nextMerge(runs) == nil, "\(runs.count) runs") }
+            runs = Self.settle(runs, policy).runs
+            #expect(runs.count <= 8, "after \(i + 1) chunks: \(runs.map(\.entries))")
+            #expect(runs.reduce(0) { $0 + $1.entries } == (i + 1) * 50)
+        }
+    }
+
     @Test("tiers: below base is tier 0, each factor above is one more; huge sizes do not overflow")
     func tiers() {
         let policy = PostingMergePolicy(factor: 4, base: 100, maximumEntries: 1_000)
