@@ -139,14 +139,6 @@ final class PendingPostings: Sendable {
         for c in resumed { c.resume() }
     }
 
-    /// How many handed-over events are not yet in the index file, and whether anyone waits for them (a flush, or a
-    /// writer out of room).
-    var backlog: (events: Int64, awaited: Bool) {
-        state.withLock { s in
-            (s.appendedThrough - s.indexedThrough, !s.flushWaiters.isEmpty || !s.roomWaiters.isEmpty || s.closed)
-        }
-    }
-
     /// Waits until the writer may run further ahead of the index file (backpressure on ingest).
     func waitForRoom() async {
         await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in

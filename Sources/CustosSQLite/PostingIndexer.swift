@@ -16,14 +16,6 @@ final class PostingIndexer: Sendable {
     /// page write over more events (docs/performance.md, "Deferred postings").
     static let chunkSize = 100_000
 
-    /// How many events the background task lets gather before it writes a run, waiting at most ``gatherDelay``: a run
-    /// written from a burst of commits is big enough to start above the policy's first tier, so it is merged about
-    /// once per tier it climbs instead of again and again with other small runs (docs/performance.md, "Posting
-    /// runs"). Anyone waiting for the postings (a flush, a writer out of room) ends the wait at once.
-    static let gatherEvents: Int64 = 20_000
-    /// The longest the background task waits for ``gatherEvents`` events.
-    static let gatherDelay: Duration = .seconds(1)
-
     let queue: DatabaseQueue
     let pending: PendingPostings
     let policy: PostingMergePolicy
@@ -91,7 +83,9 @@ final class PostingIndexer: Sendable {
             let entries = try pool.read { db in
                 try SQLiteStore.foreignEntries(db, from: from, upper: upper)
             }
-            try queue.write { db in try Self.write(entries, through: upper, db: db) }
+            try queue.write { db in
+                try Self.write(entries, through: upper, openEntries: policy.openEntries, db: db)
+            }
             while try queue.write({ db in try PostingRuns.mergeStep(policy: policy, db: db) }) {}
             from = upper
         }
@@ -102,13 +96,6 @@ final class PostingIndexer: Sendable {
     func start() {
         let running = Task.detached { [self] in
             for await _ in pending.wakeups() {
-                let woken = ContinuousClock.now
-                while !Task.isCancelled {
-                    let backlog = pending.backlog
-                    if backlog.events >= Self.gatherEvents || backlog.awaited { break }
-                    if ContinuousClock.now - woken >= Self.gatherDelay { break }
-                    try? await Task.sleep(for: .milliseconds(20))
-                }
                 while !Task.isCancelled {
                     do {
                         if try await drainChunk(through: Int64.max) == false { break }
@@ -129,7 +116,8 @@ final class PostingIndexer: Sendable {
         let from = pending.indexedThrough
         let entries = pending.entries(from: from, maximum: Self.chunkSize).filter { $0.seq < through }
         guard let last = entries.last else { return false }
-        try await queue.write { db in try Self.write(entries, through: last.seq + 1, db: db) }
+        let open = policy.openEntries
+        try await queue.write { db in try Self.write(entries, through: last.seq + 1, openEntries: open, db: db) }
         pending.markIndexed(through: last.seq + 1)
         return true
     }
@@ -158,7 +146,12 @@ final class PostingIndexer: Sendable {
     /// Writes the postings of `entries` and moves the watermark to `through`, in one transaction: the client ids into
     /// their B-tree, the rest as a new run. Entries below the file's watermark are skipped (another process's indexer
     /// wrote them), so runs never overlap.
-    static func write(_ entries: [PendingPostings.Entry], through: Int64, db: Database) throws {
+    static func write(
+        _ entries: [PendingPostings.Entry],
+        through: Int64,
+        openEntries: Int64,
+        db: Database
+    ) throws {
         let from = try watermark(db)
         guard through > from else { return }
         var postings: [PostingRuns.Posting] = []
@@ -184,7 +177,7 @@ final class PostingIndexer: Sendable {
             insert.bind(2, c.seq)
             try insert.run()
         }
-        try PostingRuns.append(postings, first: from, end: through, db: db)
+        try PostingRuns.append(postings, first: from, end: through, openEntries: openEntries, db: db)
         let mark = try RawStatement(
             db,
             """

@@ -27,17 +27,22 @@ struct PostingMergePolicy: Sendable, Equatable {
     /// How many runs are left unmerged: a look-up probes that many runs cheaply, and a small store (or a benchmark of
     /// a few hundred thousand events) then spends no CPU on merges at all.
     var minimumRuns: Int = 8
+    /// The size below which the newest run stays open: the next chunk's postings join it instead of starting a run of
+    /// their own, so runs start above the first tier (and are not merged again and again with other small runs)
+    /// while the indexer still writes every chunk as soon as it comes.
+    var openEntries: Int64 = 65_536
 
     /// The defaults.
     init() {}
 
     /// A policy with these figures (tests use small ones to see many merges).
-    init(factor: Int, base: Int64, maximumEntries: Int64, minimumRuns: Int = 0) {
-        precondition(factor >= 2 && base >= 1 && maximumEntries >= 1 && minimumRuns >= 0)
+    init(factor: Int, base: Int64, maximumEntries: Int64, minimumRuns: Int = 0, openEntries: Int64 = 0) {
+        precondition(factor >= 2 && base >= 1 && maximumEntries >= 1 && minimumRuns >= 0 && openEntries >= 0)
         self.factor = factor
         self.base = base
         self.maximumEntries = maximumEntries
         self.minimumRuns = minimumRuns
+        self.openEntries = openEntries
     }
 
     /// The tier of a run of `entries` postings.

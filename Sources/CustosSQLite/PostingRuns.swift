@@ -27,9 +27,12 @@ enum PostingRuns {
         return runs
     }
 
-    /// Writes `postings` (sorted by kind, key, seq) as a new run covering `first ..< end`.
-    static func append(_ postings: [Posting], first: Int64, end: Int64, db: Database) throws {
-        let id = try nextID(db)
+    /// Writes `postings` (sorted by kind, key, seq) of the events `first ..< end`: into the newest run while it is
+    /// smaller than `openEntries` (``PostingMergePolicy/openEntries``), else as a new run.
+    static func append(_ postings: [Posting], first: Int64, end: Int64, openEntries: Int64, db: Database) throws {
+        let newest = try list(db).last
+        let open = newest.flatMap { $0.end == first && $0.entries < openEntries ? $0 : nil }
+        let id = try open?.id ?? nextID(db)
         let insert = try RawStatement(db, "INSERT INTO run_postings(run, kind, key, seq) VALUES (?, ?, ?, ?)")
         for p in postings {
             insert.bind(1, id)
@@ -38,7 +41,14 @@ enum PostingRuns {
             insert.bind(4, p.seq)
             try insert.run()
         }
-        try record(PostingRun(id: id, first: first, end: end, entries: Int64(postings.count)), db: db)
+        if let open {
+            try db.execute(
+                sql: "UPDATE runs SET end = ?, entries = entries + ? WHERE run = ?",
+                arguments: [end, postings.count, open.id]
+            )
+        } else {
+            try record(PostingRun(id: id, first: first, end: end, entries: Int64(postings.count)), db: db)
+        }
     }
 
     /// Merges the next runs the policy names, in the caller's transaction; false when the runs are settled.

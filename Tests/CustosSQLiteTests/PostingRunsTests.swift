@@ -122,17 +122,20 @@ struct PostingRunsTests {
         }
     }
 
-    static func merging() -> SQLiteStore.Options {
+    static func merging(openEntries: Int64 = 0) -> SQLiteStore.Options {
         var options = DeferredPostingsTests.paused()
-        options.postingMerges = PostingMergePolicy(factor: 2, base: 4, maximumEntries: 200)
+        options.postingMerges = PostingMergePolicy(factor: 2, base: 4, maximumEntries: 200, openEntries: openEntries)
         return options
     }
 
-    @Test("answers are the same over many small runs, merged runs, and runs at the cap")
-    func answersDoNotDependOnTheRuns() async throws {
+    @Test(
+        "answers are the same over many small runs, merged runs, runs at the cap, and chunks joining an open run",
+        arguments: [Int64(0), 30]
+    )
+    func answersDoNotDependOnTheRuns(openEntries: Int64) async throws {
         let dir = try TemporaryDirectory()
         defer { dir.remove() }
-        let store = try SQLiteStore(directory: dir.path, options: Self.merging())
+        let store = try SQLiteStore(directory: dir.path, options: Self.merging(openEntries: openEntries))
         let events = DeferredPostingsTests.workload()
         let want = DeferredPostingsTests.expected(events)
         var indexed: Int64 = 0
@@ -150,12 +153,16 @@ struct PostingRunsTests {
                 #expect(zip(runs, runs.dropFirst()).allSatisfy { $0.end == $1.first })
                 #expect(runs.allSatisfy { counts[$0.id, default: 0] == $0.entries }, "each run's count is exact")
                 #expect(Set(counts.keys).isSubset(of: Set(runs.map(\.id))), "no postings of a merged-away run remain")
+                #expect(
+                    runs.dropLast().allSatisfy { $0.entries >= openEntries },
+                    "a run was closed only once it held \(openEntries) postings: \(runs.map(\.entries))"
+                )
                 merges = max(merges, (n + 1) / 3 - runs.count)
             }
         }
         #expect(merges > 5, "runs were merged")
         #expect(try await DeferredPostingsTests.answers(store) == want)
-        let reopened = try SQLiteStore(directory: dir.path, options: Self.merging())
+        let reopened = try SQLiteStore(directory: dir.path, options: Self.merging(openEntries: openEntries))
         #expect(try await DeferredPostingsTests.answers(reopened) == want)
     }
 
