@@ -49,7 +49,7 @@ final class PostingIndexer: Sendable {
     }
 
     /// An indexer over the opened index file `queue` of the store whose events are in `pool`, caught up with the
-    /// store (``catchUp(queue:pool:)``) before it returns.
+    /// store (``catchUp(queue:pool:policy:)``) before it returns; `policy` says when its runs are merged.
     init(queue: DatabaseQueue, pool: DatabasePool, limit: Int64, policy: PostingMergePolicy = .init()) throws {
         self.queue = queue
         self.policy = policy
@@ -144,8 +144,8 @@ final class PostingIndexer: Sendable {
     }
 
     /// Writes the postings of `entries` and moves the watermark to `through`, in one transaction: the client ids into
-    /// their B-tree, the rest as a new run. Entries below the file's watermark are skipped (another process's indexer
-    /// wrote them), so runs never overlap.
+    /// their B-tree, the rest into the newest run while it is smaller than `openEntries`, else as a new run. Entries
+    /// below the file's watermark are skipped (another process's indexer wrote them), so runs never overlap.
     static func write(
         _ entries: [PendingPostings.Entry],
         through: Int64,
