@@ -70,11 +70,17 @@ struct PostingMergePolicy: Sendable, Equatable {
             while j > 0 && tiers[j - 1] < tiers[i] { j -= 1 }
             if total(runs[j...i]) <= maximumEntries { return j...i }
         }
-        // `factor` runs of one tier, newest first.
+        // `factor` runs of one tier, newest first; when together they would pass the cap, as many of them as fit
+        // (at least two), so that runs just under the cap do not pile up.
         var i = runs.count - factor
         while i >= 0 {
             let group = i...(i + factor - 1)
-            if Set(tiers[group]).count == 1, total(runs[group]) <= maximumEntries { return group }
+            if Set(tiers[group]).count == 1 {
+                for size in stride(from: factor, through: 2, by: -1) {
+                    let part = i...(i + size - 1)
+                    if total(runs[part]) <= maximumEntries { return part }
+                }
+            }
             i -= 1
         }
         return nil

@@ -85,6 +85,22 @@ struct PostingRunsTests {
         }
     }
 
+    @Test("runs of one tier that together would pass the cap are merged as far as it allows, so they do not pile up")
+    func runsUnderTheCapDoNotPileUp() {
+        let policy = PostingMergePolicy(factor: 4, base: 1_000, maximumEntries: 4_000_000)
+        var runs: [PostingRun] = []
+        var seq: Int64 = 0
+        // Chunks of 1.5 M postings: four of them (one tier) would make 6 M, past the cap.
+        for _ in 0..<40 {
+            runs.append(PostingRun(id: 0, first: seq, end: seq + 1_500_000, entries: 1_500_000))
+            seq += 1_500_000
+            runs = Self.settle(runs, policy).runs
+        }
+        let small = runs.filter { $0.entries * 2 <= policy.maximumEntries }
+        #expect(small.count < policy.factor, "runs that two could still merge: \(runs.map(\.entries))")
+        #expect(runs.count <= 24, "\(runs.count) runs for 60 M postings")
+    }
+
     @Test("tiers: below base is tier 0, each factor above is one more; huge sizes do not overflow")
     func tiers() {
         let policy = PostingMergePolicy(factor: 4, base: 100, maximumEntries: 1_000)
@@ -94,10 +110,12 @@ struct PostingRunsTests {
         #expect(policy.tier(1_599) == 1)
         #expect(policy.tier(1_600) == 2)
         #expect(policy.tier(.max) > 20)
-        // A run above the cap is never merged, and neither are runs whose sum would pass it.
+        // A run above the cap is never merged; of four runs whose sum would pass it, as many as fit are merged.
         var big = [PostingRun(id: 1, first: 0, end: 10, entries: 5_000)]
         for i: Int64 in 0..<4 { big.append(PostingRun(id: i + 2, first: 10 + i, end: 11 + i, entries: 300)) }
-        #expect(policy.nextMerge(big) == nil)
+        #expect(policy.nextMerge(big) == 1...3)
+        big[1...3] = [PostingRun(id: 9, first: 10, end: 13, entries: 900)]
+        #expect(policy.nextMerge(big) == nil, "900 and 300 are not one tier, and the run above the cap stays")
     }
 
     /// The index file's runs, read straight from it.
