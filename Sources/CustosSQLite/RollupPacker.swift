@@ -27,7 +27,10 @@ final class RollupPacker: Sendable {
                         // A read first: most commits settle nothing, and a read neither waits for the writer nor
                         // takes a turn on its queue.
                         guard try await pool.read({ db in try SQLiteStore.packWorkPending(db) }) else { break }
-                        if try await pool.write({ db in try SQLiteStore.packStep(db) }) == false { break }
+                        let packed = try await pool.writeWithoutTransaction { db in
+                            try SQLiteStore.inStoreTransaction(db) { try SQLiteStore.packStep(db) }
+                        }
+                        if packed == false { break }
                     } catch {
                         // The rollup rows answer meanwhile; try again at the next commit.
                         break

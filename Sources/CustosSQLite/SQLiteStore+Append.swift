@@ -109,10 +109,8 @@ extension SQLiteStore: EventStore {
             // Backpressure: the writer runs at most `pendingPostingsLimit` events ahead of the index file.
             await pending.waitForRoom()
             return try await pool.writeWithoutTransaction { db in
-                var appended: (results: [AppendResult], entries: [PendingPostings.Entry]) = ([], [])
-                try db.inTransaction(.immediate) {
-                    appended = try Self.append(prepared, received: received, ledger: ledger, pending: pending, db: db)
-                    return .commit
+                let appended = try Self.inStoreTransaction(db) {
+                    try Self.append(prepared, received: received, ledger: ledger, pending: pending, db: db)
                 }
                 // Handed over after the commit and before the next transaction can start (so it finds these client
                 // ids) and before the commit is acknowledged (so queries see every acknowledged event).
