@@ -27,9 +27,7 @@ final class RollupPacker: Sendable {
                         // A read first: most commits settle nothing, and a read neither waits for the writer nor
                         // takes a turn on its queue.
                         guard try await pool.read({ db in try SQLiteStore.packWorkPending(db) }) else { break }
-                        let packed = try await pool.writeWithoutTransaction { db in
-                            try SQLiteStore.inStoreTransaction(db) { try SQLiteStore.packStep(db) }
-                        }
+                        let packed = try await pool.writeWithoutTransaction(SQLiteStore.packStepInStoreTransaction)
                         if packed == false { break }
                     } catch {
                         // The rollup rows answer meanwhile; try again at the next commit.

@@ -17,8 +17,12 @@ extension SQLiteStore {
     /// Packs every settled bucket now, on the caller's task (the background ``RollupPacker`` does the same after
     /// commits; benchmarks and tests call this to measure or check a packed store).
     public func packDatasetRollups() async throws {
-        while try await pool.writeWithoutTransaction({ db in try Self.inStoreTransaction(db) { try Self.packStep(db) } }
-        ) {}
+        while try await pool.writeWithoutTransaction({ db in try Self.packStepInStoreTransaction(db) }) {}
+    }
+
+    /// One ``packStep(_:)`` in its own transaction, which locks the store's file only (``inStoreTransaction(_:_:)``).
+    static func packStepInStoreTransaction(_ db: Database) throws -> Bool {
+        try inStoreTransaction(db) { try packStep(db) }
     }
 
     /// How far each level has been packed: every bucket below its mark was packed when it settled, or is in
