@@ -106,6 +106,7 @@ extension SQLiteStore: EventStore {
             let ledger = ledgerEnabled
             let pending = indexer.pending
             let packer = packer
+            let checkpointer = checkpointer
             // Backpressure: the writer runs at most `pendingPostingsLimit` events ahead of the index file.
             await pending.waitForRoom()
             return try await pool.writeWithoutTransaction { db in
@@ -116,6 +117,8 @@ extension SQLiteStore: EventStore {
                 // ids) and before the commit is acknowledged (so queries see every acknowledged event).
                 pending.append(appended.entries)
                 packer.nudge()
+                checkpointer.closeGapIfLong(db)
+                checkpointer.nudge()
                 return appended.results
             }
         } catch let error as StoreError {

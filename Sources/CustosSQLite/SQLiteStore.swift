@@ -33,6 +33,8 @@ public final class SQLiteStore: Sendable {
         public var indexesInBackground: Bool = true
         /// When the index file's runs are merged (tests set small figures to see many merges).
         var postingMerges = PostingMergePolicy()
+        /// The log length, in frames, at which the writer closes the checkpointer's gap (``WALCheckpointer``).
+        var walRestartFrames = 8_192
 
         /// The defaults.
         public init() {}
@@ -49,6 +51,8 @@ public final class SQLiteStore: Sendable {
     let indexer: PostingIndexer
     /// Keeps the packed rollup blocks beside the rollups (docs/storage.md, "Packed rollup blocks").
     let packer: RollupPacker
+    /// Copies the write-ahead log into the database file off the writer (``WALCheckpointer``).
+    let checkpointer: WALCheckpointer
 
     /// Opens (creating if needed) the store in `directory`, as `custos.sqlite`.
     public convenience init(directory: String, options: Options = Options()) throws {
@@ -66,6 +70,8 @@ public final class SQLiteStore: Sendable {
         let writerCache = options.writerCacheKiB
         let readerCache = options.readerCacheKiB
         let pageSize = options.pageSize
+        // With the background tasks, checkpoints are the checkpointer's, not the committing writer's.
+        let writerCheckpoints = !options.indexesInBackground
         let indexPath = SQLitePostingsSchema.path(forStoreAt: path)
         let indexQueue = try PostingIndexer.openFile(path: indexPath)
         config.prepareDatabase { db in
@@ -74,6 +80,7 @@ public final class SQLiteStore: Sendable {
             let cache = db.configuration.readonly ? readerCache : writerCache
             try db.execute(sql: "PRAGMA cache_size = -\(cache)")
             try db.execute(sql: "PRAGMA temp_store = MEMORY")
+            if !writerCheckpoints, !db.configuration.readonly { try db.execute(sql: "PRAGMA wal_autocheckpoint = 0") }
             try db.execute(sql: "ATTACH DATABASE ? AS \(SQLitePostingsSchema.schema)", arguments: [indexPath])
             try db.execute(sql: "PRAGMA \(SQLitePostingsSchema.schema).synchronous = \(durable ? "FULL" : "OFF")")
         }
@@ -93,15 +100,22 @@ public final class SQLiteStore: Sendable {
             policy: options.postingMerges
         )
         packer = RollupPacker(pool: pool)
+        do {
+            checkpointer = try WALCheckpointer(path: path, restartFrames: options.walRestartFrames)
+        } catch {
+            throw StoreError(.unavailable, "cannot open \(path) for checkpoints: \(error)")
+        }
         if options.indexesInBackground {
             indexer.start()
             packer.start()
+            checkpointer.start()
         }
     }
 
     deinit {
         indexer.stop()
         packer.stop()
+        checkpointer.stop()
     }
 
     /// The schema's migrations in the order they were introduced, each a name and its statements; a store records
