@@ -4,10 +4,6 @@ import CustosServer
 import CustosStore
 import Foundation
 
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
-
 /// The server the HTTP benchmarks (`bench http`, `bench authorize`) measure: `custos serve` run in-process on a
 /// loopback port over a fresh store in `dataDirectory`, with one ingest key, and the concurrent clients that post
 /// to it.
@@ -60,7 +56,8 @@ struct BenchServer {
 
     /// POSTs every body to `url` from `clients` concurrent clients (client c sends bodies c, c + clients, …) and
     /// returns how many calls were not answered 200; with `retryingUnavailable` a call answered 503 (the queue is
-    /// full) is sent again after 50 ms instead of counting as failed.
+    /// full) is sent again after 50 ms instead of counting as failed. Each client is a ``LoopbackHTTPClient`` on a
+    /// thread of its own, so that blocking on the socket never holds up the server's tasks.
     func post(
         _ bodies: [Data],
         to url: URL,
@@ -68,32 +65,45 @@ struct BenchServer {
         clients: Int,
         retryingUnavailable: Bool
     ) async throws -> Int {
-        let token = token
-        let session = URLSession(configuration: .ephemeral)
+        let headers = [("Content-Type", contentType), ("Authorization", "Bearer \(token)")]
+        let payloads = bodies.map { [UInt8]($0) }
+        let path = url.path
+        let base = base
         return try await withThrowingTaskGroup(of: Int.self) { group in
             for c in 0..<clients {
                 group.addTask {
-                    var failed = 0
-                    var k = c
-                    while k < bodies.count {
-                        var request = URLRequest(url: url)
-                        request.httpMethod = "POST"
-                        request.setValue(contentType, forHTTPHeaderField: "Content-Type")
-                        request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization")
-                        request.httpBody = bodies[k]
-                        let (_, response) = try await session.data(for: request)
-                        let status = (response as? HTTPURLResponse)?.statusCode
-                        if retryingUnavailable && status == 503 {
-                            try await Task.sleep(for: .milliseconds(50))
-                            continue
+                    try await Self.onThread {
+                        let client = try LoopbackHTTPClient(base: base)
+                        defer { client.close() }
+                        var failed = 0
+                        var k = c
+                        while k < payloads.count {
+                            let status = try client.send(
+                                method: "POST",
+                                path: path,
+                                headers: headers,
+                                body: payloads[k]
+                            ).status
+                            if retryingUnavailable && status == 503 {
+                                usleep(50_000)
+                                continue
+                            }
+                            if status != 200 { failed += 1 }
+                            k += clients
                         }
-                        if status != 200 { failed += 1 }
-                        k += clients
+                        return failed
                     }
-                    return failed
                 }
             }
             return try await group.reduce(0, +)
+        }
+    }
+
+    /// Runs `work` on a new thread and returns its result.
+    private static func onThread<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            let thread = Thread { continuation.resume(with: Result { try work() }) }
+            thread.start()
         }
     }
 }
