@@ -18,7 +18,8 @@ struct BenchCommand: AsyncParsableCommand {
         commandName: "bench",
         abstract: "Measure ingest and query performance against same-run baselines (build with -c release).",
         subcommands: [
-            Store.self, HTTP.self, Queries.self, PolicyDecisions.self, Authorize.self, Ledger.self, Detect.self,
+            Store.self, HTTP.self, Decode.self, Queries.self, PolicyDecisions.self, Authorize.self, Ledger.self,
+            Detect.self,
         ]
     )
 

@@ -1,5 +1,6 @@
-"""The HTTP benchmarks end to end: `custos bench http` and `custos bench authorize` start a server in their own
-process and drive it with their loopback clients; every request must be answered 200 and every event stored."""
+"""The ingest benchmarks end to end: `custos bench http` and `custos bench authorize` start a server in their own
+process and drive it with their loopback clients (every request must be answered 200 and every event stored), and
+`custos bench decode` must read every simulated event."""
 
 from __future__ import annotations
 
@@ -31,3 +32,11 @@ def test_bench_authorize_records_every_decision():
     report = bench_report(p.stdout)
     assert report["failed_calls"] == 0
     assert report["stored"] >= 300
+
+
+def test_bench_decode_reads_every_event():
+    p = run_cli("bench", "decode", "--events", "2500", "--batch", "400", "--rounds", "1", timeout=300)
+    assert p.returncode == 0, p.stderr
+    report = bench_report(p.stdout)
+    assert report["events"] == 2500
+    assert report["events_per_s"] > 0 and report["baseline_events_per_s"] > 0
