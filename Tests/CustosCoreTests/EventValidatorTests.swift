@@ -150,6 +150,72 @@ struct EventValidatorTests {
         }
     }
 
+    /// The dotted-quad rule as first written (on Characters), the oracle for the byte-level check.
+    private static func referenceIsIPv4(_ s: String) -> Bool {
+        let parts = s.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count == 4 else { return false }
+        for p in parts {
+            guard !p.isEmpty, p.count <= 3, p.allSatisfy({ $0.isASCII && $0.isNumber }), let v = Int(p), v <= 255,
+                p == "0" || !p.hasPrefix("0")
+            else { return false }
+        }
+        return true
+    }
+
+    @Test func ipv4AgreesWithTheCharacterRule() {
+        var rng = SplitMix64(seed: 4)
+        let parts = [
+            "0", "1", "9", "10", "25", "99", "199", "255", "256", "01", "00", "999", "1000", "", "a", "\u{663}", " 1",
+        ]
+        let noise = ["", "", "", ".", "0", "x", ":", "-"]
+        var accepted = 0
+        for _ in 0..<20_000 {
+            // Three to five parts between dots, now and then with a stray character at either end.
+            let count = 3 + Int(rng.next() % 3)
+            let body = (0..<count).map { _ in parts[Int(rng.next() % UInt64(parts.count))] }.joined(separator: ".")
+            let s = noise[Int(rng.next() % 8)] + body + noise[Int(rng.next() % 8)]
+            let expected = Self.referenceIsIPv4(s)
+            #expect(IPAddressSyntax.isIPv4(s) == expected, "\(s)")
+            if expected { accepted += 1 }
+        }
+        // The sample reaches both answers.
+        #expect(accepted > 50)
+        for ip in ["0.0.0.0", "255.255.255.255", "10.1.2.3", "192.168.0.10"] {
+            #expect(IPAddressSyntax.isIPv4(ip), "\(ip)")
+        }
+        for ip in [
+            "256.1.1.1", "1.2.3", "1.2.3.4.5", "01.2.3.4", "1..2.3", "1.2.3.", ".1.2.3", "1.2.3.1000", "1.2.3.-1",
+        ] {
+            #expect(!IPAddressSyntax.isIPv4(ip), "\(ip)")
+        }
+    }
+
+    @Test func controlCharacterRulesAgreeWithTheScalarRules() throws {
+        var rng = SplitMix64(seed: 8)
+        let scalars: [Unicode.Scalar] = [
+            "a", "Z", " ", "\u{0}", "\u{1F}", "\u{7F}", "\u{85}", "\t", "\n", "\r", "é", "€", "😀",
+        ]
+        for _ in 0..<3_000 {
+            var text = String.UnicodeScalarView()
+            for _ in 0..<(1 + rng.next() % 6) { text.append(scalars[Int(rng.next() % UInt64(scalars.count))]) }
+            let s = String(text)
+            var o = try Self.base()
+            guard case .object(var actor)? = o["actor"] else {
+                Issue.record("the fixture has no actor")
+                return
+            }
+            actor["name"] = .string(s)
+            o["actor"] = .object(actor)
+            o["purpose"] = .object(JSONObject([("reason", .string(s))]))
+            let nameRefused = s.unicodeScalars.contains { $0.value < 0x20 || $0.value == 0x7F }
+            let reasonRefused = s.unicodeScalars.contains { $0.value < 0x20 && $0 != "\t" && $0 != "\n" && $0 != "\r" }
+            var paths: Set<String> = []
+            if case .invalid(let issues) = EventValidator().validate(.object(o)) { paths = Set(issues.map(\.path)) }
+            #expect(paths.contains("actor.name") == nameRefused, "\(s.unicodeScalars.map(\.value))")
+            #expect(paths.contains("purpose.reason") == reasonRefused, "\(s.unicodeScalars.map(\.value))")
+        }
+    }
+
     @Test func acceptsIPv6Forms() {
         for ip in ["::1", "fe80::1", "2001:db8::8a2e:370:7334", "::ffff:10.1.2.3", "1:2:3:4:5:6:7:8"] {
             #expect(IPAddressSyntax.isValid(ip), "\(ip)")

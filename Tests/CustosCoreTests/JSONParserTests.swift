@@ -78,6 +78,26 @@ struct JSONParserTests {
         }
     }
 
+    @Test func stringsAgreeWithUTF8Validation() {
+        // Bytes between quotes (no escapes, no control characters) parse exactly when they are UTF-8, to that text:
+        // ASCII through the fast path, the rest through validation.
+        var rng = SplitMix64(seed: 11)
+        let pieces: [[UInt8]] = [
+            [0x61], [0x7A], [0x20], [0x7E], [0xC3, 0xA9], [0xE2, 0x82, 0xAC], [0xF0, 0x9F, 0x98, 0x80], [0xC3], [0xA9],
+            [0xED, 0xA0, 0x80], [0xC0, 0x80], [0xF4, 0x90, 0x80, 0x80], [0xFF], [0xE2, 0x82],
+        ]
+        var valid = 0
+        for _ in 0..<5_000 {
+            var content: [UInt8] = []
+            for _ in 0..<(rng.next() % 8) { content += pieces[Int(rng.next() % UInt64(pieces.count))] }
+            let expected = String(validating: content, as: UTF8.self)
+            let parsed = try? JSONParser().parse([0x22] + content + [0x22])
+            #expect(parsed == expected.map { JSONValue.string($0) }, "\(content)")
+            if expected != nil { valid += 1 }
+        }
+        #expect(valid > 500 && valid < 4_500)
+    }
+
     @Test func neverCrashesOnMutatedInput() {
         var rng = SplitMix64(seed: 7)
         let seeds = [

@@ -111,28 +111,34 @@ private struct FieldChecker {
 
     func clip(_ s: String) -> String { s.count > 40 ? String(s.prefix(40)) + "…" : s }
 
-    /// A string with no control characters, within a length.
-    mutating func string(_ value: JSONValue?, _ path: String, required: Bool, maxLength: Int) -> String? {
+    /// A string with no control characters, within a length. The path is only spelled out for an issue.
+    mutating func string(
+        _ value: JSONValue?,
+        _ path: @autoclosure () -> String,
+        required: Bool,
+        maxLength: Int
+    ) -> String? {
         switch value {
         case nil, .null?:
-            if required { fail(path, "is required") }
+            if required { fail(path(), "is required") }
             return nil
         case .string(let s)?:
             if s.isEmpty {
-                fail(path, "must not be empty")
+                fail(path(), "must not be empty")
                 return nil
             }
             if s.utf8.count > maxLength && s.count > maxLength {
-                fail(path, "is longer than \(maxLength) characters")
+                fail(path(), "is longer than \(maxLength) characters")
                 return nil
             }
-            if s.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) {
-                fail(path, "must not contain control characters")
+            // Control characters are ASCII, and an ASCII byte in UTF-8 is always that character.
+            if s.utf8.contains(where: { $0 < 0x20 || $0 == 0x7F }) {
+                fail(path(), "must not contain control characters")
                 return nil
             }
             return s
         case let other?:
-            fail(path, "must be a string, not \(other.typeName)")
+            fail(path(), "must be a string, not \(other.typeName)")
             return nil
         }
     }
@@ -150,7 +156,7 @@ private struct FieldChecker {
                 fail(path, "is longer than \(maxBytes) bytes")
                 return nil
             }
-            if s.unicodeScalars.contains(where: { ($0.value < 0x20 && $0 != "\t" && $0 != "\n" && $0 != "\r") }) {
+            if s.utf8.contains(where: { $0 < 0x20 && $0 != 0x09 && $0 != 0x0A && $0 != 0x0D }) {
                 fail(path, "must not contain control characters other than tab and line breaks")
                 return nil
             }

@@ -2,19 +2,33 @@
 public enum IPAddressSyntax {
     /// Whether `s` is a dotted-quad IPv4 address or an RFC 4291 IPv6 address (with `::` and an optional IPv4 tail).
     public static func isValid(_ s: String) -> Bool {
-        s.contains(":") ? isIPv6(s) : isIPv4(s)
+        s.utf8.contains(UInt8(ascii: ":")) ? isIPv6(s) : isIPv4(s)
     }
 
-    /// Whether `s` is a dotted-quad IPv4 address without leading zeros.
+    /// Whether `s` is a dotted-quad IPv4 address without leading zeros: four decimal parts of one to three digits,
+    /// each at most 255, and none but a lone `0` starting with `0`.
     public static func isIPv4(_ s: Substring) -> Bool {
-        let parts = s.split(separator: ".", omittingEmptySubsequences: false)
-        guard parts.count == 4 else { return false }
-        for p in parts {
-            guard !p.isEmpty, p.count <= 3, p.allSatisfy({ $0.isASCII && $0.isNumber }), let v = Int(p), v <= 255,
-                p == "0" || !p.hasPrefix("0")
-            else { return false }
+        var dots = 0
+        var digits = 0
+        var value = 0
+        for b in s.utf8 {
+            switch b {
+            case UInt8(ascii: "."):
+                guard digits > 0 else { return false }
+                dots += 1
+                digits = 0
+                value = 0
+            case UInt8(ascii: "0")...UInt8(ascii: "9"):
+                // A digit after a leading zero.
+                if digits == 1 && value == 0 { return false }
+                digits += 1
+                value = value * 10 + Int(b - UInt8(ascii: "0"))
+                guard digits <= 3, value <= 255 else { return false }
+            default:
+                return false
+            }
         }
-        return true
+        return dots == 3 && digits > 0
     }
 
     /// Whether `s` is a dotted-quad IPv4 address.

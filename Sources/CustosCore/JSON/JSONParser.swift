@@ -13,15 +13,25 @@ public struct JSONParser: Sendable {
 
     /// Parses one complete JSON text; anything but white space after the value is an error.
     public func parse(_ bytes: some Collection<UInt8>) throws(JSONParseError) -> JSONValue {
-        let array = Array(bytes)
-        return try array.withUnsafeBufferPointer { buffer throws(JSONParseError) in
-            var cursor = JSONCursor(buffer: buffer, maximumDepth: maximumDepth)
-            cursor.skipWhitespace()
-            let value = try cursor.parseValue(depth: 0)
-            cursor.skipWhitespace()
-            if cursor.index < buffer.count { throw cursor.error("unexpected data after the JSON value") }
-            return value
+        // Arrays and their slices (an NDJSON line) are read in place; other collections are copied first.
+        let inPlace: Result<JSONValue, JSONParseError>? = bytes.withContiguousStorageIfAvailable { buffer in
+            do throws(JSONParseError) {
+                return .success(try parse(buffer))
+            } catch {
+                return .failure(error)
+            }
         }
+        if let inPlace { return try inPlace.get() }
+        return try Array(bytes).withUnsafeBufferPointer { buffer throws(JSONParseError) in try parse(buffer) }
+    }
+
+    private func parse(_ buffer: UnsafeBufferPointer<UInt8>) throws(JSONParseError) -> JSONValue {
+        var cursor = JSONCursor(buffer: buffer, maximumDepth: maximumDepth)
+        cursor.skipWhitespace()
+        let value = try cursor.parseValue(depth: 0)
+        cursor.skipWhitespace()
+        if cursor.index < buffer.count { throw cursor.error("unexpected data after the JSON value") }
+        return value
     }
 
     /// Parses one complete JSON text given as a string.
@@ -185,20 +195,28 @@ private struct JSONCursor {
     mutating func parseString() throws(JSONParseError) -> String {
         let start = index
         index += 1
-        // Fast path: no escapes.
+        // Fast path: no escapes; and when every byte is ASCII (most strings), no UTF-8 to validate either.
         var i = index
+        var ascii = true
         while i < buffer.count {
             let b = buffer[i]
             if b == UInt8(ascii: "\"") {
                 let slice = UnsafeBufferPointer(rebasing: buffer[index..<i])
-                guard let s = String(validating: slice, as: UTF8.self) else {
-                    throw error("invalid UTF-8 in string", at: start)
+                let s: String
+                if ascii {
+                    s = String(decoding: slice, as: UTF8.self)
+                } else {
+                    guard let valid = String(validating: slice, as: UTF8.self) else {
+                        throw error("invalid UTF-8 in string", at: start)
+                    }
+                    s = valid
                 }
                 index = i + 1
                 return s
             }
             if b == UInt8(ascii: "\\") { break }
             if b < 0x20 { throw error("control character in string (must be escaped)", at: i) }
+            if b >= 0x80 { ascii = false }
             i += 1
         }
         if i >= buffer.count { throw error("unterminated string", at: start) }
