@@ -216,6 +216,33 @@ struct EventValidatorTests {
         }
     }
 
+    @Test func knowsEachSchemaMemberAndNoOther() throws {
+        let members: [(object: String?, names: [String])] = [
+            (nil, Array(EventValidator.topLevelFields)),
+            ("actor", ["id", "name", "roles", "org", "session", "ip", "device"]),
+            ("resource", ["type", "id", "dataset", "labels"]),
+            ("purpose", ["case", "reason"]),
+        ]
+        for (object, names) in members {
+            for name in names + ["ID", "ids", "", "time ", "actors", "label"] {
+                var o = try Self.base()
+                if let object {
+                    var inner = o[object]?.objectValue ?? JSONObject()
+                    inner[name] = .null
+                    o[object] = .object(inner)
+                } else {
+                    o[name] = o[name] ?? .null
+                }
+                let path = object.map { "\($0).\(name)" } ?? name
+                var unknown = false
+                if case .invalid(let issues) = EventValidator().validate(.object(o)) {
+                    unknown = issues.contains { $0.path == path && $0.reason == "unknown field" }
+                }
+                #expect(unknown == !names.contains(name), "\(path)")
+            }
+        }
+    }
+
     @Test func acceptsIPv6Forms() {
         for ip in ["::1", "fe80::1", "2001:db8::8a2e:370:7334", "::ffff:10.1.2.3", "1:2:3:4:5:6:7:8"] {
             #expect(IPAddressSyntax.isValid(ip), "\(ip)")

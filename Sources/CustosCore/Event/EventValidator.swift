@@ -27,7 +27,7 @@ public struct EventValidator: Sendable {
             v.fail("", "must be a JSON object, not \(value.typeName)")
             return .invalid(v.issues)
         }
-        for key in o.keys where !Self.topLevelFields.contains(key) {
+        for key in o.keys where !EventField.topLevel(key) {
             v.fail(key, "unknown field")
         }
         let id = v.identifier(o["id"], "id", required: false)
@@ -91,6 +91,37 @@ public struct EventValidator: Sendable {
                 attributes: attributes
             )
         )
+    }
+}
+
+/// The member names an event's objects may hold: each check compares a name with the list (no hashing; the lists are
+/// short), and the lists are those of ``EventValidator/topLevelFields`` and the schema (docs/events.md).
+private enum EventField {
+    static func topLevel(_ name: String) -> Bool {
+        switch name {
+        case "id", "time", "actor", "action", "resource", "subjects", "query", "rows", "bytes", "purpose", "outcome",
+            "app", "decision", "attributes":
+            true
+        default: false
+        }
+    }
+
+    static func actor(_ name: String) -> Bool {
+        switch name {
+        case "id", "name", "roles", "org", "session", "ip", "device": true
+        default: false
+        }
+    }
+
+    static func resource(_ name: String) -> Bool {
+        switch name {
+        case "type", "id", "dataset", "labels": true
+        default: false
+        }
+    }
+
+    static func purpose(_ name: String) -> Bool {
+        name == "case" || name == "reason"
     }
 }
 
@@ -213,11 +244,11 @@ private struct FieldChecker {
         }
     }
 
-    mutating func object(_ value: JSONValue?, _ path: String, fields: Set<String>) -> JSONObject? {
+    mutating func object(_ value: JSONValue?, _ path: String, fields: (String) -> Bool) -> JSONObject? {
         switch value {
         case nil, .null?: return nil
         case .object(let o)?:
-            for key in o.keys where !fields.contains(key) { fail("\(path).\(key)", "unknown field") }
+            for key in o.keys where !fields(key) { fail("\(path).\(key)", "unknown field") }
             return o
         case let other?:
             fail(path, "must be an object, not \(other.typeName)")
@@ -231,11 +262,7 @@ private struct FieldChecker {
             return nil
         }
         guard
-            let o = object(
-                value,
-                "actor",
-                fields: ["id", "name", "roles", "org", "session", "ip", "device"]
-            )
+            let o = object(value, "actor", fields: EventField.actor)
         else { return nil }
         let id = identifier(o["id"], "actor.id", required: true)
         let name = string(o["name"], "actor.name", required: false, maxLength: limits.nameLength)
@@ -266,7 +293,7 @@ private struct FieldChecker {
     }
 
     mutating func resource(_ value: JSONValue?) -> Resource? {
-        guard let o = object(value, "resource", fields: ["type", "id", "dataset", "labels"]) else { return nil }
+        guard let o = object(value, "resource", fields: EventField.resource) else { return nil }
         return Resource(
             type: string(o["type"], "resource.type", required: false, maxLength: limits.nameLength),
             id: string(o["id"], "resource.id", required: false, maxLength: limits.resourceIDLength),
@@ -276,7 +303,7 @@ private struct FieldChecker {
     }
 
     mutating func purpose(_ value: JSONValue?) -> Purpose? {
-        guard let o = object(value, "purpose", fields: ["case", "reason"]) else { return nil }
+        guard let o = object(value, "purpose", fields: EventField.purpose) else { return nil }
         return Purpose(
             caseID: identifier(o["case"], "purpose.case", required: false),
             reason: text(o["reason"], "purpose.reason", maxBytes: limits.reasonBytes)

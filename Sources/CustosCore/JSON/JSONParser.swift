@@ -130,7 +130,7 @@ private struct JSONCursor {
     mutating func parseObject(depth: Int) throws(JSONParseError) -> JSONValue {
         if depth > maximumDepth { throw error("nesting deeper than \(maximumDepth) levels") }
         index += 1
-        var object = JSONObject()
+        var object = JSONObject(minimumCapacity: 16)
         skipWhitespace()
         if index < buffer.count && buffer[index] == UInt8(ascii: "}") {
             index += 1

@@ -99,6 +99,14 @@ public struct JSONObject: Sendable, Hashable {
     }
 
     /// Appends a member known not to be present yet (used by the parser after its duplicate check).
+    /// An empty object with room for `capacity` members (the parser's, so that members are appended without
+    /// growing the storage again and again).
+    init(minimumCapacity capacity: Int) {
+        self.init()
+        keys.reserveCapacity(capacity)
+        values.reserveCapacity(capacity)
+    }
+
     mutating func appendUnchecked(_ key: String, _ value: JSONValue) {
         keys.append(key)
         values.append(value)
