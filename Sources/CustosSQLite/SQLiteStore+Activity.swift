@@ -26,13 +26,20 @@ extension SQLiteStore: ActivityStore {
     public func datasetTotals(limit: Int) async throws -> [DatasetTotal] {
         let limit = try Self.checkedLimit(limit, maximum: 10_000)
         return try await read { db in
+            // All time is the totals rollup and the five-minute cells after the roll mark (``SQLiteRollMarkSchema``).
             try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT dataset, sum(events) AS n, sum(rows), count(DISTINCT actor), max(last) FROM dataset_totals
+                    WITH \(Self.fiveMinuteDatasetsCTE)
+                    SELECT dataset, sum(events) AS n, sum(rows), count(DISTINCT actor), max(last) FROM (
+                        SELECT dataset, actor, events, rows, last FROM dataset_totals
+                        UNION ALL
+                        SELECT dataset, actor, events, rows, last FROM dataset_5min
+                        WHERE dataset IN (SELECT d FROM ds WHERE d IS NOT NULL) AND slot >= ?
+                    )
                     GROUP BY dataset ORDER BY n DESC, dataset LIMIT ?
                     """,
-                arguments: [limit]
+                arguments: [try Self.rolledBelow(db), limit]
             ).map { row in
                 DatasetTotal(
                     dataset: row[0],

@@ -138,6 +138,8 @@ extension SQLiteStore: EventStore {
         -> (results: [AppendResult], entries: [PendingPostings.Entry])
     {
         var nextSeq = try Int64.fetchOne(db, sql: "SELECT coalesce(max(seq) + 1, 0) FROM events") ?? 0
+        // Cells at or after the roll mark go to the five-minute level only; the roller adds them to the coarser ones.
+        let rolledBelow = try rolledBelow(db)
         // Client ids below the index file's watermark (as this transaction sees it) are found there, the rest in
         // the pending tail, which only the writer prunes, and only below that same watermark.
         let watermark = try PostingIndexer.watermark(db, schema: SQLitePostingsSchema.schema)
@@ -161,10 +163,7 @@ extension SQLiteStore: EventStore {
         let findBody = try RawStatement(db, "SELECT body FROM events WHERE seq = ?")
         // Client ids stored by this transaction, by hash (in front of the postings and the pending tail).
         var committedIDs: [Int64: (seq: Int64, prepared: PreparedEvent)] = [:]
-        var days: [RollupKey: RollupTotals] = [:]
         var slots: [RollupKey: RollupTotals] = [:]
-        var hours: [RollupKey: RollupTotals] = [:]
-        var totals: [RollupKey: RollupTotals] = [:]
         var sessions: [SessionKey: SessionSummary] = [:]
         var results: [AppendResult] = []
         results.reserveCapacity(requests.count)
@@ -277,27 +276,27 @@ extension SQLiteStore: EventStore {
             }
             results.append(.accepted(AppendReceipt(seqs: seqs, stored: stored, duplicates: request.count - stored)))
         }
-        // Hour cells are sums of five-minute cells, and days and all-time cells sums of hour cells (a slot lies
-        // within one hour, an hour within one UTC day).
-        let slotsPerHour = RollupLevel.hourly.width / RollupLevel.fiveMinutely.width
+        // Every cell goes to the five-minute level and the per-day activity; only cells below the roll mark (events
+        // that came after their hour was rolled) go to the coarser levels here.
+        let slotsPerDay = RollupLevel.daily.width / RollupLevel.fiveMinutely.width
+        var late: [RollupKey: RollupTotals] = [:]
+        var activityDays: [RollupKey: RollupTotals] = [:]
         for (k, t) in slots {
-            hours[
-                RollupKey(dataset: k.dataset, bucket: k.bucket.floorDivided(by: slotsPerHour), actor: k.actor),
+            if k.bucket < rolledBelow { late[k] = t }
+            activityDays[
+                RollupKey(dataset: k.dataset, bucket: k.bucket.floorDivided(by: slotsPerDay), actor: ""),
                 default: .init()
             ]
             .merge(t)
         }
-        for (k, t) in hours {
-            days[RollupKey(dataset: k.dataset, bucket: k.bucket.floorDivided(by: 24), actor: k.actor), default: .init()]
-                .merge(t)
-            totals[RollupKey(dataset: k.dataset, bucket: 0, actor: k.actor), default: .init()].merge(t)
-        }
-        try applyDatasetRollup(days, table: "dataset_daily", bucket: "day", db: db)
-        try applyActivityDaily(days, db: db)
-        try applyDatasetRollup(hours, table: "dataset_hourly", bucket: "hour", db: db)
-        try applyDatasetRollup(totals, table: "dataset_totals", bucket: "bucket", db: db)
-        try applyDatasetRollup(slots, table: "dataset_5min", bucket: "slot", db: db)
-        try applyCoarseRollups(hours, db: db)
+        try applyDatasetRollup(
+            slots,
+            table: RollupLevel.fiveMinutely.table,
+            bucket: RollupLevel.fiveMinutely.bucket,
+            db: db
+        )
+        try applyCoarseLevels(late, db: db)
+        try applyActivityDaily(activityDays, db: db)
         try invalidatePacks(slots, db: db)
         try applySessionRollup(sessions, db: db)
         if ledger { try appendToLedger(leaves, firstSeq: firstSeq, db: db) }

@@ -12,23 +12,29 @@ extension SQLiteStore {
             var tallies = DatasetReportTallies()
             // Each rollup level (``RollupLevel/ranged``, coarsest first) covers the whole buckets the coarser levels
             // left, and what is left at the very edges (less than the finest bucket on each side) comes from the
-            // dataset's time index (no event row or body is read). The whole history is one row per actor in the
-            // totals rollup (bucket 0). Rows are summed here, by actor hash, rather than by a SQL GROUP BY, which
-            // would sort them by actor first.
-            let plan = RollupPlan(range: query.range)
-            let spans =
-                query.range == .all
-                ? [(level: RollupLevel.totals, span: RollupPlan.Span(lower: 0, upper: 1))] : plan.spans
-            for (level, span) in spans {
-                if level.code == RollupLevel.totals.code {
-                    try Self.sumRollup(db, level: level, span: span, dataset: query.dataset, into: &tallies)
-                } else {
-                    try Self.sumLevel(db, level: level, span: span, dataset: query.dataset, into: &tallies)
-                }
-            }
+            // dataset's time index (no event row or body is read). The coarser levels hold the events below the roll
+            // mark only (``SQLiteRollMarkSchema``), so the range is read in two parts: before the mark from every
+            // level, after it from the five-minute level alone (the last hour or so). The whole history is one row per
+            // actor in the totals rollup (bucket 0) and the five-minute cells after the mark. Rows are summed here, by
+            // actor hash, rather than by a SQL GROUP BY, which would sort them by actor first.
+            let rolledSlot = try Self.rolledBelow(db)
+            let rolled = try Self.rolledTime(db)
             let datasetHash = StableHash.of(query.dataset)
-            for edge in plan.raw {
-                try Self.sumEdge(db, range: edge, datasetHash: datasetHash, into: &tallies)
+            if query.range == .all {
+                let everything = RollupPlan.Span(lower: 0, upper: 1)
+                try Self.sumRollup(db, level: .totals, span: everything, dataset: query.dataset, into: &tallies)
+                let tail = RollupPlan.Span(lower: rolled == nil ? nil : rolledSlot, upper: nil)
+                try Self.sumLevel(db, level: .fiveMinutely, span: tail, dataset: query.dataset, into: &tallies)
+            } else {
+                for (range, levels) in Self.rollSplit(query.range, rolled: rolled) {
+                    let plan = RollupPlan(range: range, levels: levels)
+                    for (level, span) in plan.spans {
+                        try Self.sumLevel(db, level: level, span: span, dataset: query.dataset, into: &tallies)
+                    }
+                    for edge in plan.raw {
+                        try Self.sumEdge(db, range: edge, datasetHash: datasetHash, into: &tallies)
+                    }
+                }
             }
             let unnamed = tallies.unnamed
             if !unnamed.isEmpty {
@@ -48,6 +54,27 @@ extension SQLiteStore {
             }
             return DatasetAccessReport(dataset: query.dataset, actors: actors, totalActors: tallies.namedCount)
         }
+    }
+
+    /// A report's range split at the roll mark (`rolled`, in milliseconds; nil when nothing is rolled): the part
+    /// before it is read from every level, the part after it from the five-minute level only. Empty parts are left out.
+    static func rollSplit(_ range: TimeRange, rolled: Int64?) -> [(range: TimeRange, levels: [RollupLevel])] {
+        let from = range.from?.millisecondsSinceEpoch
+        let to = range.to?.millisecondsSinceEpoch
+        guard let rolled else { return [(range, [.fiveMinutely])] }
+        var parts: [(range: TimeRange, levels: [RollupLevel])] = []
+        let mark = Timestamp(millisecondsSinceEpoch: rolled)
+        if from.map({ $0 < rolled }) ?? true {
+            parts.append(
+                (TimeRange(from: range.from, to: to.map { $0 < rolled } ?? false ? range.to : mark), RollupLevel.ranged)
+            )
+        }
+        if to.map({ $0 > rolled }) ?? true {
+            parts.append(
+                (TimeRange(from: from.map { $0 > rolled } ?? false ? range.from : mark, to: range.to), [.fiveMinutely])
+            )
+        }
+        return parts
     }
 
     /// Adds every row of one dataset rollup level within `span` to `tallies`.

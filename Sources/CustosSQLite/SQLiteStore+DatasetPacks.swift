@@ -14,7 +14,7 @@ extension SQLiteStore {
     /// transaction even when a whole history is packed after an upgrade.
     static let packStepWidth: Int64 = 4 * 86_400_000
 
-    /// Packs every settled bucket now, on the caller's task (the background ``RollupPacker`` does the same after
+    /// Rolls every settled hour and packs every settled bucket now, on the caller's task (the background ``RollupPacker`` does the same after
     /// commits; benchmarks and tests call this to measure or check a packed store).
     public func packDatasetRollups() async throws {
         while try await pool.writeWithoutTransaction({ db in try Self.packStepInStoreTransaction(db) }) {}
@@ -68,14 +68,17 @@ extension SQLiteStore {
         }
     }
 
-    /// One step of packing, in the caller's write transaction: up to 1,000 buckets marked stale are packed again, or
-    /// else the next settled stretch (``packStepWidth``) of the first level with one. Returns whether it did anything.
+    /// One step of packing, in the caller's write transaction: a roll step (``rollStep(_:)``) if one is due, or else up
+    /// to 1,000 buckets marked stale are packed again, or else the next settled stretch (``packStepWidth``) of the
+    /// first level with one. Returns whether it did anything.
     static func packStep(_ db: Database) throws -> Bool {
+        if try rollStep(db) { return true }
         if try repackStale(db) { return true }
         guard let latest = try packClock(db) else { return false }
         let marks = try packMarks(db)
+        let rolled = try rolledTime(db)
         for level in RollupLevel.ranged {
-            let settled = (latest - packSettle).floorDivided(by: level.width)
+            guard let settled = settledBucket(level, latest: latest, rolled: rolled) else { continue }
             if let mark = marks[level.code], mark >= settled { continue }
             let datasets = try String.fetchAll(db, sql: "SELECT DISTINCT dataset FROM dataset_totals")
             var from = marks[level.code]
@@ -106,20 +109,33 @@ extension SQLiteStore {
         return false
     }
 
-    /// Whether ``packStep(_:)`` would find anything to do: a stale bucket, or a level with settled buckets above its
-    /// mark. A read, so the packer asks it without waiting for (or holding up) the writer after every commit.
+    /// Whether ``packStep(_:)`` would find anything to do: an hour to roll, a stale bucket, or a level with settled
+    /// buckets above its mark. A read, so the packer asks it without waiting for (or holding up) the writer after every commit.
     static func packWorkPending(_ db: Database) throws -> Bool {
+        if try rollWorkPending(db) { return true }
         if try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM dataset_pack_stale)") == true { return true }
         guard let latest = try packClock(db) else { return false }
         let marks = try packMarks(db)
+        let rolled = try rolledTime(db)
         return RollupLevel.ranged.contains { level in
+            guard let settled = settledBucket(level, latest: latest, rolled: rolled) else { return false }
             guard let mark = marks[level.code] else { return true }
-            return mark < (latest - packSettle).floorDivided(by: level.width)
+            return mark < settled
         }
     }
 
+    /// The first bucket of `level` that may not be packed yet: buckets end an hour (``packSettle``) before the
+    /// packing clock, and a level coarser than five minutes only where its cells are complete, below the roll mark
+    /// (`rolled`, nil when nothing is rolled: then none of its buckets is).
+    private static func settledBucket(_ level: RollupLevel, latest: Int64, rolled: Int64?) -> Int64? {
+        let settled = (latest - packSettle).floorDivided(by: level.width)
+        if level.code == RollupLevel.fiveMinutely.code { return settled }
+        guard let rolled else { return nil }
+        return min(settled, rolled.floorDivided(by: level.width))
+    }
+
     /// The store's time for packing: the newest event's time, capped at when the newest event was received.
-    private static func packClock(_ db: Database) throws -> Int64? {
+    static func packClock(_ db: Database) throws -> Int64? {
         guard
             let newest = try Int64.fetchOne(
                 db,

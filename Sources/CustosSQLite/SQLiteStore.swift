@@ -138,6 +138,7 @@ public final class SQLiteStore: Sendable {
         (SQLiteMultiDaySchema.migration, SQLiteMultiDaySchema.statements),
         (SQLiteDatasetPackSchema.migration, SQLiteDatasetPackSchema.statements),
         (SQLiteFiveMinuteSchema.migration, SQLiteFiveMinuteSchema.statements),
+        (SQLiteRollMarkSchema.migration, SQLiteRollMarkSchema.statements),
     ]
 
     private static func migrate(_ pool: DatabasePool) throws {

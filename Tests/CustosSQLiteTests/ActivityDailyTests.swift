@@ -1,5 +1,5 @@
 import CustosCore
-import CustosSQLite
+@testable import CustosSQLite
 import CustosStore
 import CustosTestKit
 import Foundation
@@ -152,6 +152,8 @@ struct ActivityDailyTests {
         do {
             let store = try SQLiteStore(directory: dir.path)
             try await Self.ingest(events, into: store, batch: 250, perAppend: 2)
+            // Before the roller, ingest wrote the daily rollup the migration reads.
+            try await store.rollEverything()
             path = store.path
         }
         // Back to the state of a store written before the migration existed.
