@@ -7,8 +7,8 @@ private struct ActivityDayKey: Hashable {
 }
 
 extension SQLiteStore {
-    /// Adds one transaction's daily dataset cells (per dataset, day and actor) to `activity_daily`, summed per day
-    /// and dataset first, so each (day, dataset) of the batch is one upsert.
+    /// Adds one transaction's cells keyed by dataset and UTC day (their actor, if any, is not looked at) to
+    /// `activity_daily`, summed per day and dataset first, so each (day, dataset) of the batch is one upsert.
     static func applyActivityDaily(_ days: [RollupKey: RollupTotals], db: Database) throws {
         guard !days.isEmpty else { return }
         var cells: [ActivityDayKey: RollupTotals] = [:]

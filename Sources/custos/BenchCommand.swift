@@ -90,10 +90,25 @@ struct BenchCommand: AsyncParsableCommand {
         @Option(help: "Events to ingest.") var events: Int = 200_000
         @Option(help: "Events per transaction.") var batch: Int = 1000
         @Option(help: "Page size of the new database files, in bytes (default: SQLite's 4096).") var pageSize: Int?
+        @Option(
+            help: """
+                Stamp the events as if live, this many per second of event time from now (default: the simulation's \
+                own times, 60 days of history replayed).
+                """
+        )
+        var liveRate: Int?
 
         func run() async throws {
             printError("Generating \(events) simulated events…")
-            let all = BenchCommand.events(events)
+            var generated = BenchCommand.events(events)
+            if let liveRate {
+                guard liveRate >= 1 else { throw ValidationErrorText("--live-rate must be at least 1") }
+                let now = CustosAPI.systemClock().millisecondsSinceEpoch
+                for i in generated.indices {
+                    generated[i].time = Timestamp(millisecondsSinceEpoch: now + Int64(i) * 1000 / Int64(liveRate))
+                }
+            }
+            let all = generated
             var options = SQLiteStore.Options()
             options.pageSize = pageSize
             let sha = BenchCommand.sha256MegabytesPerSecond()
@@ -137,7 +152,8 @@ struct BenchCommand: AsyncParsableCommand {
             let n = Double(all.count)
             printFlushed(
                 """
-                events \(all.count), batch \(batch), durable (WAL, synchronous=FULL), page size \(pageSize ?? 4096)
+                events \(all.count), batch \(batch), durable (WAL, synchronous=FULL), page size \(pageSize ?? 4096)\
+                \(liveRate.map { ", stamped live at \($0)/s" } ?? "")
                 raw SQLite inserts (baseline):   \(Int(n / raw)) events/s
                 store ingest:                    \(Int(n / ours)) events/s   ratio \(String(format: "%.2f", raw / ours))
                 store ingest, ledger off:        \(Int(n / off)) events/s   ledger on/off \(String(format: "%.2f", off / ours))
