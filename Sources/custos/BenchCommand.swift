@@ -35,6 +35,18 @@ struct BenchCommand: AsyncParsableCommand {
         return out
     }
 
+    /// `events` as NDJSON request bodies of `batch` events each (the last may be shorter).
+    static func ndjsonBodies(_ events: [AccessEvent], batch: Int) -> [[UInt8]] {
+        stride(from: 0, to: events.count, by: batch).map { start in
+            var bytes: [UInt8] = []
+            for e in events[start..<min(start + batch, events.count)] {
+                CanonicalJSON.write(e.jsonValue, into: &bytes)
+                bytes.append(0x0A)
+            }
+            return bytes
+        }
+    }
+
     static func temporaryDirectory(_ name: String) throws -> String {
         let dir = NSTemporaryDirectory() + "custos-bench-\(name)-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
@@ -202,17 +214,7 @@ struct BenchCommand: AsyncParsableCommand {
         func run() async throws {
             printError("Generating \(events) simulated events…")
             let all = BenchCommand.events(events, seed: 12)
-            var bodies: [Data] = []
-            var i = 0
-            while i < all.count {
-                var bytes: [UInt8] = []
-                for e in all[i..<min(i + batch, all.count)] {
-                    CanonicalJSON.write(e.jsonValue, into: &bytes)
-                    bytes.append(0x0A)
-                }
-                bodies.append(Data(bytes))
-                i += batch
-            }
+            let bodies = BenchCommand.ndjsonBodies(all, batch: batch).map { Data($0) }
             let dir = try BenchCommand.temporaryDirectory("http")
             defer { try? FileManager.default.removeItem(atPath: dir) }
             let server = try await BenchServer.start(dataDirectory: dir)

@@ -20,17 +20,7 @@ extension BenchCommand {
             }
             printError("Generating \(events) simulated events…")
             let all = BenchCommand.events(events, seed: 12)
-            var bodies: [[UInt8]] = []
-            var i = 0
-            while i < all.count {
-                var bytes: [UInt8] = []
-                for e in all[i..<min(i + batch, all.count)] {
-                    CanonicalJSON.write(e.jsonValue, into: &bytes)
-                    bytes.append(0x0A)
-                }
-                bodies.append(bytes)
-                i += batch
-            }
+            let bodies = BenchCommand.ndjsonBodies(all, batch: batch)
             let megabytes = Double(bodies.reduce(0) { $0 + $1.count }) / 1e6
             let decoder = EventBatchDecoder()
             var best = Double.infinity
