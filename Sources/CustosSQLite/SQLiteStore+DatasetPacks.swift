@@ -14,8 +14,8 @@ extension SQLiteStore {
     /// transaction even when a whole history is packed after an upgrade.
     static let packStepWidth: Int64 = 4 * 86_400_000
 
-    /// Rolls every settled hour and packs every settled bucket now, on the caller's task (the background ``RollupPacker`` does the same after
-    /// commits; benchmarks and tests call this to measure or check a packed store).
+    /// Rolls every settled hour and packs every settled bucket now, on the caller's task (the background
+    /// ``RollupPacker`` does the same after commits; benchmarks and tests call this to measure or check a packed store).
     public func packDatasetRollups() async throws {
         while try await pool.writeWithoutTransaction({ db in try Self.packStepInStoreTransaction(db) }) {}
     }
@@ -110,7 +110,8 @@ extension SQLiteStore {
     }
 
     /// Whether ``packStep(_:)`` would find anything to do: an hour to roll, a stale bucket, or a level with settled
-    /// buckets above its mark. A read, so the packer asks it without waiting for (or holding up) the writer after every commit.
+    /// buckets above its mark. A read, so the packer asks it without waiting for (or holding up) the writer after
+    /// every commit.
     static func packWorkPending(_ db: Database) throws -> Bool {
         if try rollWorkPending(db) { return true }
         if try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM dataset_pack_stale)") == true { return true }

@@ -142,8 +142,10 @@ extension SQLiteStore {
             try Self.inStoreTransaction(db) {
                 let newest = try Int64.fetchOne(
                     db,
-                    sql:
-                        "WITH \(Self.fiveMinuteDatasetsCTE) SELECT max((SELECT max(slot) FROM dataset_5min WHERE dataset = d)) FROM ds"
+                    sql: """
+                        WITH \(Self.fiveMinuteDatasetsCTE)
+                        SELECT max((SELECT max(slot) FROM dataset_5min WHERE dataset = d)) FROM ds
+                        """
                 )
                 guard let newest else { return }
                 while try Self.rollStep(db, target: newest + 1) {}
