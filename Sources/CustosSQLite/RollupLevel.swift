@@ -34,7 +34,7 @@ struct RollupLevel: Sendable {
     /// next, so every cell of a finer level lies within one cell of each coarser one.
     static let ranged: [RollupLevel] = [.fourDaily, .twoDaily, .daily, .quarterDaily, .hourly, .fiveMinutely]
 
-    /// The levels ingest derives from the transaction's hour cells besides days and all time
+    /// The levels derived from hour cells besides days and all time, by the roller or, for late events, ingest
     /// (``SQLiteStore/applyCoarseRollups(_:db:)``); their migrations fill each from `dataset_hourly` (quarters) or
     /// `dataset_daily` (two- and four-day blocks).
     static let derivedFromHours: [RollupLevel] = [.quarterDaily, .twoDaily, .fourDaily]
