@@ -3,11 +3,11 @@ import CustosStore
 import GRDB
 import GRDBSQLite
 
-/// The five-minute rollup migration (docs/storage.md): one row per dataset, five-minute slot of UTC time (numbered
-/// from the epoch) and actor, kept in the ingest transaction (the coarser levels are sums of its cells, docs/storage.md "Rolled hours"). It is the finest level of a dataset
-/// report, so the partial hours at a range's two edges are read as whole slots, and only what is left — less than
-/// five minutes on each side — from the events: on the busiest dataset of a 10-million-event store an edge hour held
-/// up to 33,000 events, five minutes about 2,700.
+/// The five-minute rollup migration (docs/storage.md): one row per dataset, five-minute slot of UTC time (numbered from
+/// the epoch) and actor, kept in the ingest transaction (the coarser levels are sums of its cells, docs/storage.md
+/// "Rolled hours"). It is the finest level of a dataset report, so the partial hours at a range's two edges are read as
+/// whole slots, and only what is left — less than five minutes on each side — from the events: on the busiest dataset
+/// of a 10-million-event store an edge hour held up to 33,000 events, five minutes about 2,700.
 enum SQLiteFiveMinuteSchema {
     /// The migration's name.
     static let migration = "v12-dataset-5min"

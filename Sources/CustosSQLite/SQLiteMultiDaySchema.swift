@@ -1,8 +1,9 @@
 /// The statements of the two- and four-day rollup migration (docs/storage.md): one row per dataset, aligned block of
 /// two or four UTC days (numbered from the epoch) and actor, like `dataset_daily` but wider, kept from the five-minute
-/// cells ("Rolled hours"). A dataset report reads the whole days of its range as the fewest aligned blocks, and an actor active on
-/// several days of a block is one row instead of several. The migration fills both from `dataset_daily`, so an
-/// existing store answers as before; like the other rollups they keep their counts when events are erased.
+/// cells ("Rolled hours"). A dataset report reads the whole days of its range as the fewest aligned blocks, and an
+/// actor active on several days of a block is one row instead of several. The migration fills both from
+/// `dataset_daily`, so an existing store answers as before; like the other rollups they keep their counts when events
+/// are erased.
 enum SQLiteMultiDaySchema {
     /// The migration's name.
     static let migration = "v10-dataset-multiday"
