@@ -35,7 +35,7 @@ extension BenchCommand {
                 to: URL(fileURLWithPath: dir + "/entities.json")
             )
             try Data(agency.policies(policies).utf8).write(to: URL(fileURLWithPath: dir + "/policies.cedar"))
-            var bodies: [Data] = []
+            var bodies: [[UInt8]] = []
             var pending: [JSONValue] = []
             for _ in 0..<requests {
                 guard case .object(var o) = agency.request() else { continue }
@@ -80,9 +80,9 @@ extension BenchCommand {
             )
         }
 
-        private static func body(_ requests: [JSONValue], batch: Int) -> Data {
-            if batch == 1, let only = requests.first { return Data(CanonicalJSON.encode(only)) }
-            return Data(CanonicalJSON.encode(.object(JSONObject([("requests", .array(requests))]))))
+        private static func body(_ requests: [JSONValue], batch: Int) -> [UInt8] {
+            if batch == 1, let only = requests.first { return CanonicalJSON.encode(only) }
+            return CanonicalJSON.encode(.object(JSONObject([("requests", .array(requests))])))
         }
     }
 }

@@ -214,7 +214,7 @@ struct BenchCommand: AsyncParsableCommand {
         func run() async throws {
             printError("Generating \(events) simulated events…")
             let all = BenchCommand.events(events, seed: 12)
-            let bodies = BenchCommand.ndjsonBodies(all, batch: batch).map { Data($0) }
+            let bodies = BenchCommand.ndjsonBodies(all, batch: batch)
             let dir = try BenchCommand.temporaryDirectory("http")
             defer { try? FileManager.default.removeItem(atPath: dir) }
             let server = try await BenchServer.start(dataDirectory: dir)

@@ -59,14 +59,13 @@ struct BenchServer {
     /// full) is sent again after 50 ms instead of counting as failed. Each client is a ``LoopbackHTTPClient`` on a
     /// thread of its own, so that blocking on the socket never holds up the server's tasks.
     func post(
-        _ bodies: [Data],
+        _ bodies: [[UInt8]],
         to url: URL,
         contentType: String,
         clients: Int,
         retryingUnavailable: Bool
     ) async throws -> Int {
         let headers = [("Content-Type", contentType), ("Authorization", "Bearer \(token)")]
-        let payloads = bodies.map { [UInt8]($0) }
         let path = url.path
         let base = base
         return try await withThrowingTaskGroup(of: Int.self) { group in
@@ -77,12 +76,12 @@ struct BenchServer {
                         defer { client.close() }
                         var failed = 0
                         var k = c
-                        while k < payloads.count {
+                        while k < bodies.count {
                             let status = try client.send(
                                 method: "POST",
                                 path: path,
                                 headers: headers,
-                                body: payloads[k]
+                                body: bodies[k]
                             ).status
                             if retryingUnavailable && status == 503 {
                                 usleep(50_000)
