@@ -63,47 +63,17 @@ enum PostingRuns {
     static func merge(_ runs: [PostingRun], db: Database) throws {
         guard let first = runs.first, let last = runs.last else { return }
         let id = try nextID(db)
-        // Each source is read in key order a batch at a time, so no read cursor is open while the merged run is
-        // written (SQLite would save and re-seek it on every insert).
-        let next = try RawStatement(
-            db,
-            """
-            SELECT kind, key, seq FROM run_postings WHERE run = ? AND (kind, key, seq) > (?, ?, ?)
-            ORDER BY kind, key, seq LIMIT \(mergeBatch)
-            """
+        // One statement: each run is read in key order from its own range of the primary key and SQLite merges them
+        // (a compound SELECT with ORDER BY merges its sorted arms, no sort); as the statement reads the table it
+        // writes, SQLite stages the merged postings in a temporary table (a file beyond a small cache) and then
+        // writes them through one insert cursor that stays at the end of the table, so no posting costs a descent
+        // from the root, or a statement of its own.
+        let arms = runs.map { "SELECT \(id), kind, key, seq FROM run_postings WHERE run = \($0.id)" }
+        try db.execute(
+            sql:
+                "INSERT INTO run_postings(run, kind, key, seq) \(arms.joined(separator: " UNION ALL ")) ORDER BY 2, 3, 4"
         )
-        func batch(_ run: Int64, after p: Posting) throws -> [Posting] {
-            var out: [Posting] = []
-            out.reserveCapacity(mergeBatch)
-            next.bind(1, run)
-            next.bind(2, p.kind)
-            next.bind(3, p.key)
-            next.bind(4, p.seq)
-            try next.query { row in
-                out.append((sqlite3_column_int64(row, 0), sqlite3_column_int64(row, 1), sqlite3_column_int64(row, 2)))
-            }
-            return out
-        }
-        let before: Posting = (.min, .min, .min)
-        var heads = try runs.map { try batch($0.id, after: before)[...] }
-        let insert = try RawStatement(db, "INSERT INTO run_postings(run, kind, key, seq) VALUES (?, ?, ?, ?)")
-        var written: Int64 = 0
-        while true {
-            var best: Int?
-            for (i, h) in heads.enumerated() {
-                guard let p = h.first else { continue }
-                if let b = best, let q = heads[b].first, (q.kind, q.key, q.seq) <= (p.kind, p.key, p.seq) { continue }
-                best = i
-            }
-            guard let b = best, let p = heads[b].popFirst() else { break }
-            insert.bind(1, id)
-            insert.bind(2, p.kind)
-            insert.bind(3, p.key)
-            insert.bind(4, p.seq)
-            try insert.run()
-            written += 1
-            if heads[b].isEmpty { heads[b] = try batch(runs[b].id, after: p)[...] }
-        }
+        let written = Int64(db.changesCount)
         let delete = try RawStatement(db, "DELETE FROM run_postings WHERE run = ?")
         let forget = try RawStatement(db, "DELETE FROM runs WHERE run = ?")
         for run in runs {
@@ -119,9 +89,6 @@ enum PostingRuns {
     static func run(containing seq: Int64, db: Database) throws -> Int64? {
         try Int64.fetchOne(db, sql: "SELECT run FROM runs WHERE first <= ? AND ? < end", arguments: [seq, seq])
     }
-
-    /// How many postings a merge reads from each source at a time.
-    static let mergeBatch = 16_384
 
     private static func nextID(_ db: Database) throws -> Int64 {
         // Ids only grow, even past merged-away runs, so a new run's postings sort after every other run's.
