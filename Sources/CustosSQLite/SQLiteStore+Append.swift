@@ -341,18 +341,29 @@ extension SQLiteStore: EventStore {
             WHERE actor = ? AND session = ?
             """
         )
-        let write = try RawStatement(
+        // A session already stored is updated in place: its row changes, and its index entries only if its start
+        // moves earlier (a replace would delete and re-insert both index entries).
+        let insert = try RawStatement(
             db,
             """
-            INSERT OR REPLACE INTO sessions(actor, session, start, end, events, rows, bytes, denied, datasets, actions)
+            INSERT INTO sessions(actor, session, start, end, events, rows, bytes, denied, datasets, actions)
             VALUES (?,?,?,?,?,?,?,?,?,?)
+            """
+        )
+        let update = try RawStatement(
+            db,
+            """
+            UPDATE sessions SET start = ?3, end = ?4, events = ?5, rows = ?6, bytes = ?7, denied = ?8, datasets = ?9,
+            actions = ?10 WHERE actor = ?1 AND session = ?2
             """
         )
         for (k, new) in sessions {
             var merged = new
+            var stored = false
             select.bind(1, k.actor)
             select.bind(2, k.session)
             try select.query { row in
+                stored = true
                 let old = SQLiteStore.sessionSummary(actor: k.actor, session: k.session, row: row, offset: 0)
                 merged.start = min(old.start, new.start)
                 merged.end = max(old.end, new.end)
@@ -366,6 +377,7 @@ extension SQLiteStore: EventStore {
                 }
                 merged.actions = old.actions.merging(new.actions, uniquingKeysWith: +)
             }
+            let write = stored ? update : insert
             write.bind(1, k.actor)
             write.bind(2, k.session)
             write.bind(3, merged.start.millisecondsSinceEpoch)
