@@ -171,11 +171,9 @@ final class PostingIndexer: Sendable {
         // order it is read.
         clientIDs.sort { ($0.key, $0.seq) < ($1.key, $1.seq) }
         postings.sort { ($0.kind, $0.key, $0.seq) < ($1.kind, $1.key, $1.seq) }
-        let insert = try RawStatement(db, "INSERT OR IGNORE INTO client_ids(key, seq) VALUES (?, ?)")
-        for c in clientIDs {
-            insert.bind(1, c.key)
-            insert.bind(2, c.seq)
-            try insert.run()
+        let insertIDs = try MultiRowInsert(db, "INSERT OR IGNORE INTO client_ids(key, seq)", columns: 2)
+        try insertIDs.insert(count: clientIDs.count) { row, column in
+            column == 0 ? clientIDs[row].key : clientIDs[row].seq
         }
         try PostingRuns.append(postings, first: from, end: through, openEntries: openEntries, db: db)
         let mark = try RawStatement(

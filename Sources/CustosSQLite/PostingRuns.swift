@@ -33,13 +33,14 @@ enum PostingRuns {
         let newest = try list(db).last
         let open = newest.flatMap { $0.end == first && $0.entries < openEntries ? $0 : nil }
         let id = try open?.id ?? nextID(db)
-        let insert = try RawStatement(db, "INSERT INTO run_postings(run, kind, key, seq) VALUES (?, ?, ?, ?)")
-        for p in postings {
-            insert.bind(1, id)
-            insert.bind(2, p.kind)
-            insert.bind(3, p.key)
-            insert.bind(4, p.seq)
-            try insert.run()
+        let insert = try MultiRowInsert(db, "INSERT INTO run_postings(run, kind, key, seq)", columns: 4)
+        try insert.insert(count: postings.count) { row, column in
+            switch column {
+            case 0: id
+            case 1: postings[row].kind
+            case 2: postings[row].key
+            default: postings[row].seq
+            }
         }
         if let open {
             try db.execute(
