@@ -149,13 +149,9 @@ extension SQLiteStore: EventStore {
         let known = max(pending.appendedThrough, watermark)
         if nextSeq > known { pending.append(try SQLiteStore.foreignEntries(db, from: known)) }
         var entries: [PendingPostings.Entry] = []
-        let insertEvent = try RawStatement(
-            db,
-            """
-            INSERT INTO events(seq, time, received, actor_h, session_h, action_h, outcome, dataset_h, resource_h, \
-            app_h, rows, bytes, idem_h, body, salts, leaf) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
-            """
-        )
+        // The new events, written after the loop in seq order: `leaves[i]` is `inserts[i]`'s when the ledger is on.
+        var inserts: [(seq: Int64, prepared: PreparedEvent)] = []
+        inserts.reserveCapacity(requests.reduce(0) { $0 + $1.count })
         let findIndexedID = try RawStatement(
             db,
             "SELECT seq FROM ix.client_ids WHERE key = ? AND seq < ?"
@@ -219,35 +215,15 @@ extension SQLiteStore: EventStore {
                 }
                 let seq = nextSeq
                 let e = p.event
-                insertEvent.bind(1, seq)
-                insertEvent.bind(2, e.time.millisecondsSinceEpoch)
-                insertEvent.bind(3, received.millisecondsSinceEpoch)
-                insertEvent.bind(4, p.keys.actor)
-                insertEvent.bind(5, p.keys.session)
-                insertEvent.bind(6, p.keys.action)
-                insertEvent.bind(7, Int64(OutcomeCode.of(e.outcome)))
-                insertEvent.bind(8, p.keys.dataset)
-                insertEvent.bind(9, p.keys.resource)
-                insertEvent.bind(10, p.keys.app)
-                insertEvent.bind(11, e.rows)
-                insertEvent.bind(12, e.bytes)
-                insertEvent.bind(13, p.keys.clientID)
-                insertEvent.bindBlob(14, p.body)
+                inserts.append((seq, p))
                 if ledger {
                     let entry = LedgerEntry(
                         sequenceNumber: UInt64(seq),
                         eventTimeMilliseconds: e.time.millisecondsSinceEpoch,
                         commitment: p.commitment
                     )
-                    let leaf = LedgerLeaf(entry: entry.encoded, hash: entry.leafHash)
-                    insertEvent.bindBlob(15, p.salts)
-                    insertEvent.bindBlob(16, leaf.hash.bytes)
-                    leaves.append(leaf)
-                } else {
-                    insertEvent.bind(15, nil as Int64?)
-                    insertEvent.bind(16, nil as Int64?)
+                    leaves.append(LedgerLeaf(entry: entry.encoded, hash: entry.leafHash))
                 }
-                try insertEvent.run()
                 entries.append(.init(seq: seq, time: e.time.millisecondsSinceEpoch, keys: p.keys))
                 if let hash = p.keys.clientID { committedIDs[hash] = (seq, p) }
                 if let dataset = e.resource?.dataset {
@@ -276,6 +252,7 @@ extension SQLiteStore: EventStore {
             }
             results.append(.accepted(AppendReceipt(seqs: seqs, stored: stored, duplicates: request.count - stored)))
         }
+        try insertEvents(inserts, leaves: ledger ? leaves : nil, received: received, db: db)
         // Every cell goes to the five-minute level and the per-day activity; only cells below the roll mark (events
         // that came after their hour was rolled) go to the coarser levels here.
         let slotsPerDay = RollupLevel.daily.width / RollupLevel.fiveMinutely.width
@@ -301,6 +278,50 @@ extension SQLiteStore: EventStore {
         try applySessionRollup(sessions, db: db)
         if ledger { try appendToLedger(leaves, firstSeq: firstSeq, db: db) }
         return (results, entries)
+    }
+
+    /// Inserts the new events of a transaction, several per statement (``MultiRowInsert``).
+    private static func insertEvents(
+        _ inserts: [(seq: Int64, prepared: PreparedEvent)],
+        leaves: [LedgerLeaf]?,
+        received: Timestamp,
+        db: Database
+    ) throws {
+        let insert = try MultiRowInsert(
+            db,
+            """
+            INSERT INTO events(seq, time, received, actor_h, session_h, action_h, outcome, dataset_h, resource_h, \
+            app_h, rows, bytes, idem_h, body, salts, leaf)
+            """,
+            columns: 16,
+            rowsPerStatement: 32
+        )
+        let receivedMilliseconds = received.millisecondsSinceEpoch
+        try insert.insert(count: inserts.count) { row, statement, first in
+            let (seq, p) = inserts[row]
+            let e = p.event
+            statement.bind(first, seq)
+            statement.bind(first + 1, e.time.millisecondsSinceEpoch)
+            statement.bind(first + 2, receivedMilliseconds)
+            statement.bind(first + 3, p.keys.actor)
+            statement.bind(first + 4, p.keys.session)
+            statement.bind(first + 5, p.keys.action)
+            statement.bind(first + 6, Int64(OutcomeCode.of(e.outcome)))
+            statement.bind(first + 7, p.keys.dataset)
+            statement.bind(first + 8, p.keys.resource)
+            statement.bind(first + 9, p.keys.app)
+            statement.bind(first + 10, e.rows)
+            statement.bind(first + 11, e.bytes)
+            statement.bind(first + 12, p.keys.clientID)
+            statement.bindBlob(first + 13, p.body)
+            if let leaves {
+                statement.bindBlob(first + 14, p.salts)
+                statement.bindBlob(first + 15, leaves[row].hash.bytes)
+            } else {
+                statement.bind(first + 14, nil as Int64?)
+                statement.bind(first + 15, nil as Int64?)
+            }
+        }
     }
 
     static func applyDatasetRollup(
