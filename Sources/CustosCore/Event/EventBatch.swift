@@ -16,6 +16,10 @@ public struct EventBatchDecoder: Sendable {
     /// The most issues listed in one answer (the rest are counted).
     public var maximumIssues: Int
 
+    /// Whether plainly valid events are read straight into events (``EventFastDecoder``) before the general path of
+    /// parsing and validating; the answers are the same either way (tests compare them).
+    var usesFastPath = true
+
     /// Creates a decoder.
     public init(validator: EventValidator = EventValidator(), maximumEvents: Int = 10_000, maximumIssues: Int = 100) {
         self.validator = validator
@@ -29,6 +33,16 @@ public struct EventBatchDecoder: Sendable {
         do {
             switch framing {
             case .json:
+                if usesFastPath {
+                    let fast = EventFastDecoder(validator)
+                    let decoded = body.withUnsafeBufferPointer { buffer in
+                        buffer.first(where: { $0 != 0x20 && $0 != 0x0A && $0 != 0x0D && $0 != 0x09 })
+                            == UInt8(ascii: "{")
+                            ? fast.decode(buffer).map { [$0] }
+                            : fast.decodeArray(buffer, maximumEvents: maximumEvents)
+                    }
+                    if let decoded { return validate(decoded.map(Parsed.event)) }
+                }
                 let value = try JSONParser().parse(body)
                 if case .array(let a) = value { values = a } else { values = [value] }
             case .ndjson:
@@ -50,17 +64,18 @@ public struct EventBatchDecoder: Sendable {
                 ])
             )
         }
-        return validate(values)
+        return validate(values.map(Parsed.value))
     }
 
     /// NDJSON: each non-blank line is one event; a line that is not JSON is an issue of that event, so every bad
     /// line is reported, with its line number.
     private func decodeLines(_ body: [UInt8]) -> Result<[AccessEvent], EventBatchError> {
-        var values: [JSONValue] = []
+        var values: [Parsed] = []
         var syntaxIssues: [ValidationIssue] = []
         var lineNumber = 0
         var start = 0
         let parser = JSONParser()
+        let fast = usesFastPath ? EventFastDecoder(validator) : nil
         while start <= body.count {
             lineNumber += 1
             var end = start
@@ -76,10 +91,14 @@ public struct EventBatchDecoder: Sendable {
                     ])
                 )
             }
+            if let fast, let event = line.withUnsafeBufferPointer({ fast.decode($0) }) {
+                values.append(.event(event))
+                continue
+            }
             do {
-                values.append(try parser.parse(line))
+                values.append(.value(try parser.parse(line)))
             } catch {
-                values.append(.null)
+                values.append(.value(.null))
                 syntaxIssues.append(
                     ValidationIssue(
                         index: index,
@@ -108,13 +127,28 @@ public struct EventBatchDecoder: Sendable {
 
     /// Validates already parsed values as one batch.
     public func validate(_ values: [JSONValue]) -> Result<[AccessEvent], EventBatchError> {
+        validate(values.map(Parsed.value))
+    }
+
+    /// One event of a batch: read by the fast path, or parsed and still to validate.
+    private enum Parsed {
+        case event(AccessEvent)
+        case value(JSONValue)
+    }
+
+    private func validate(_ values: [Parsed]) -> Result<[AccessEvent], EventBatchError> {
         var events: [AccessEvent] = []
         events.reserveCapacity(values.count)
         var issues: [ValidationIssue] = []
         var badEvents = 0
         var seenIDs: [String: Int] = [:]
-        for (i, value) in values.enumerated() {
-            switch validator.validate(value, index: i) {
+        for (i, parsed) in values.enumerated() {
+            let validation: EventValidation
+            switch parsed {
+            case .event(let e): validation = .valid(e)
+            case .value(let value): validation = validator.validate(value, index: i)
+            }
+            switch validation {
             case .valid(let e):
                 if let id = e.id {
                     let key = e.app + "\u{0}" + id
