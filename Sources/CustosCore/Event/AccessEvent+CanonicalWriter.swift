@@ -67,7 +67,13 @@ extension AccessEvent {
             }
             out.append(UInt8(ascii: "]"))
         }
-        string("time", time.rfc3339)
+        // The time's text is ASCII digits and punctuation: its JSON string needs no escaping.
+        key("time")
+        let timeStart = out.count
+        out.append(UInt8(ascii: "\""))
+        time.writeRFC3339(into: &out)
+        out.append(UInt8(ascii: "\""))
+        member("time", timeStart..<out.count)
         out.append(UInt8(ascii: "}"))
     }
 }

@@ -31,20 +31,27 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
 
     /// The RFC 3339 text, `YYYY-MM-DDTHH:MM:SS.mmmZ`.
     public var rfc3339: String {
+        var out = [UInt8]()
+        out.reserveCapacity(24)
+        writeRFC3339(into: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Appends the 24 bytes of ``rfc3339`` to `out` (the ingest path writes them into event bodies).
+    public func writeRFC3339(into out: inout [UInt8]) {
         let ms = millisecondsSinceEpoch
         let days = dayNumber
         let msOfDay = ms - days * 86_400_000
         let (y, m, d) = Self.civil(fromDays: days)
-        var out = [UInt8]()
-        out.reserveCapacity(24)
         func put(_ v: Int64, _ width: Int) {
-            var digits = [UInt8](repeating: UInt8(ascii: "0"), count: width)
+            var divisor: Int64 = 1
+            for _ in 1..<width { divisor *= 10 }
             var x = v
-            for i in stride(from: width - 1, through: 0, by: -1) {
-                digits[i] = UInt8(ascii: "0") + UInt8(x % 10)
-                x /= 10
+            while divisor > 0 {
+                out.append(UInt8(ascii: "0") + UInt8(x / divisor % 10))
+                x %= divisor
+                divisor /= 10
             }
-            out.append(contentsOf: digits)
         }
         put(y, 4)
         out.append(UInt8(ascii: "-"))
@@ -60,7 +67,6 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
         out.append(UInt8(ascii: "."))
         put(msOfDay % 1000, 3)
         out.append(UInt8(ascii: "Z"))
-        return String(decoding: out, as: UTF8.self)
     }
 
     /// Parses RFC 3339 `date-time` text (`2026-11-23T14:03:11.250Z`, `…+01:00`); returns a reason when it is not one.
