@@ -2,6 +2,10 @@
 ///
 /// Validation is total: each issue names the field path and the reason, and one call reports all of them, so a
 /// client can fix a batch in one round trip.
+///
+/// `EventFastDecoder` restates these rules for events in the common shape: a rule tightened here must be tightened
+/// there too (`EventFastDecoderTests` compares the two; a new member is safe, as the fast path declines what it does
+/// not know).
 public struct EventValidator: Sendable {
     /// The size limits applied.
     public var limits: EventLimits
