@@ -107,15 +107,26 @@ extension SQLiteStore: EventStore {
             let pending = indexer.pending
             let packer = packer
             let checkpointer = checkpointer
+            let clientIDs = clientIDs
             // Backpressure: the writer runs at most `pendingPostingsLimit` events ahead of the index file.
             await pending.waitForRoom()
             return try await pool.writeWithoutTransaction { db in
                 let appended = try Self.inStoreTransaction(db) {
-                    try Self.append(prepared, received: received, ledger: ledger, pending: pending, db: db)
+                    try Self.append(
+                        prepared,
+                        received: received,
+                        ledger: ledger,
+                        pending: pending,
+                        clientIDs: clientIDs,
+                        db: db
+                    )
                 }
                 // Handed over after the commit and before the next transaction can start (so it finds these client
                 // ids) and before the commit is acknowledged (so queries see every acknowledged event).
                 pending.append(appended.entries)
+                if let last = appended.entries.last {
+                    clientIDs.committed(appended.entries.lazy.compactMap(\.keys.clientID), through: last.seq + 1)
+                }
                 packer.nudge()
                 checkpointer.closeGapIfLong(db)
                 checkpointer.nudge()
@@ -133,6 +144,7 @@ extension SQLiteStore: EventStore {
         received: Timestamp,
         ledger: Bool,
         pending: PendingPostings,
+        clientIDs: ClientIDFilter,
         db: Database
     ) throws
         -> (results: [AppendResult], entries: [PendingPostings.Entry])
@@ -148,6 +160,7 @@ extension SQLiteStore: EventStore {
         // their client ids are found and their postings written (by whichever indexer gets there first).
         let known = max(pending.appendedThrough, watermark)
         if nextSeq > known { pending.append(try SQLiteStore.foreignEntries(db, from: known)) }
+        try clientIDs.catchUp(to: nextSeq, db: db)
         var entries: [PendingPostings.Entry] = []
         // The new events, written after the loop in seq order: `leaves[i]` is `inserts[i]`'s when the ledger is on.
         var inserts: [(seq: Int64, prepared: PreparedEvent)] = []
@@ -183,9 +196,12 @@ extension SQLiteStore: EventStore {
                     continue
                 }
                 var candidates: [Int64] = []
-                findIndexedID.bind(1, hash)
-                findIndexedID.bind(2, watermark)
-                try findIndexedID.query { row in candidates.append(sqlite3_column_int64(row, 0)) }
+                // A new id, as most are, is certainly absent from the filter: no descent into the index file.
+                if !clientIDs.certainlyAbsent(hash) {
+                    findIndexedID.bind(1, hash)
+                    findIndexedID.bind(2, watermark)
+                    try findIndexedID.query { row in candidates.append(sqlite3_column_int64(row, 0)) }
+                }
                 candidates += pending.seqs(clientID: hash).filter { $0 >= watermark }
                 for seq in candidates {
                     findBody.bind(1, seq)

@@ -33,6 +33,9 @@ public final class SQLiteStore: Sendable {
         public var indexesInBackground: Bool = true
         /// When the index file's runs are merged (tests set small figures to see many merges).
         var postingMerges = PostingMergePolicy()
+        /// The size in bytes of the filter that spares the writer the index file's look-up of a new client id
+        /// (``ClientIDFilter``; allocated on the first append); 0 turns it off.
+        public var clientIDFilterBytes: Int = 16 << 20
         /// The log length, in frames, at which the writer closes the checkpointer's gap (``WALCheckpointer``).
         var walRestartFrames = 8_192
 
@@ -53,6 +56,8 @@ public final class SQLiteStore: Sendable {
     let packer: RollupPacker
     /// Copies the write-ahead log into the database file off the writer (``WALCheckpointer``).
     let checkpointer: WALCheckpointer
+    /// Which client ids the store certainly does not hold (``ClientIDFilter``).
+    let clientIDs: ClientIDFilter
 
     /// Opens (creating if needed) the store in `directory`, as `custos.sqlite`.
     public convenience init(directory: String, options: Options = Options()) throws {
@@ -100,6 +105,7 @@ public final class SQLiteStore: Sendable {
             policy: options.postingMerges
         )
         packer = RollupPacker(pool: pool)
+        clientIDs = ClientIDFilter(bytes: options.clientIDFilterBytes, pool: pool)
         do {
             checkpointer = try WALCheckpointer(path: path, restartFrames: options.walRestartFrames)
         } catch {
@@ -116,6 +122,7 @@ public final class SQLiteStore: Sendable {
         indexer.stop()
         packer.stop()
         checkpointer.stop()
+        clientIDs.cancel()
     }
 
     /// The schema's migrations in the order they were introduced, each a name and its statements; a store records
