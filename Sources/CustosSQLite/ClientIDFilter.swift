@@ -5,14 +5,14 @@ import Synchronization
 /// Which client ids the store certainly does not hold, so that the writer skips the index file's B-tree for a new
 /// id (docs/storage.md, "Client ids"): a fixed-size ``SplitBlockBloomFilter`` of every stored client-id hash.
 ///
-/// The filter starts empty and not ready; until it is ready every id is looked up as before. The writer's first
-/// transaction notes the store's head and starts a background scan of the ids stored below it (the index file's, and
-/// the events' beyond its watermark). From then on the writer keeps the filter up to date before it looks anything
-/// up: the ids of its own commits, and those of events another process appended since its last transaction, read
-/// from the events themselves whether or not they are indexed yet. When the scan is merged in, the filter holds every
-/// stored id and answers. A false "perhaps" costs only the look-up; there is no false "absent". Its memory is fixed
-/// (16 MiB by default, allocated on the first append), so past ~10 M ids it answers "perhaps" more often, never
-/// wrongly.
+/// The filter starts empty and not ready; until it is ready every id is looked up as before. Once this process has
+/// appended 10,000 events, the writer's next transaction allocates it, notes the store's head and starts a background
+/// scan of the ids stored below it (the index file's, and the events' beyond its watermark). From then on the writer
+/// keeps the filter up to date before it looks anything up: the ids of its own commits, and those of events another
+/// process appended since its last transaction, read from the events themselves whether or not they are indexed yet.
+/// When the scan is merged in, the filter holds every stored id and answers. A false "perhaps" costs only the look-up;
+/// there is no false "absent". Its memory is fixed (16 MiB by default), so past ~10 M ids it answers "perhaps" more
+/// often, never wrongly.
 final class ClientIDFilter: Sendable {
     private struct State {
         var filter: SplitBlockBloomFilter?
@@ -21,16 +21,23 @@ final class ClientIDFilter: Sendable {
         /// The first seq whose event's id the writer has not added (nil before its first transaction).
         var through: Int64?
         var scan: Task<Void, Never>?
+        /// Events this process appended before the scan started.
+        var appendedBefore: Int = 0
     }
 
     private let state = Mutex(State())
     private let pool: DatabasePool
     /// The filter's size in bytes; 0 turns it off.
     let bytes: Int
+    /// How many events this process appends before the filter is allocated and the scan starts: a command that
+    /// records a read or two never pays for a scan of the store's ids.
+    let startAfter: Int
 
-    /// A filter of `bytes` bytes for the store behind `pool` (0: no filter, every id looked up).
-    init(bytes: Int, pool: DatabasePool) {
+    /// A filter of `bytes` bytes for the store behind `pool` (0: no filter, every id looked up), started once this
+    /// process has appended `startAfter` events.
+    init(bytes: Int, startAfter: Int, pool: DatabasePool) {
         self.bytes = bytes
+        self.startAfter = startAfter
         self.pool = pool
     }
 
@@ -41,6 +48,7 @@ final class ClientIDFilter: Sendable {
         guard bytes > 0 else { return }
         let from: Int64? = state.withLock { state in
             guard let through = state.through else {
+                guard state.appendedBefore >= startAfter else { return nil }
                 // The scan's read transaction begins after this write transaction did, so it sees every event
                 // below `head`.
                 state.through = head
@@ -56,14 +64,18 @@ final class ClientIDFilter: Sendable {
         ids.bind(1, from)
         ids.bind(2, head)
         try ids.query { row in foreign.append(sqlite3_column_int64(row, 0)) }
-        committed(foreign, through: head)
+        committed(foreign, events: 0, through: head)
     }
 
-    /// Adds the client-id hashes of the events the writer just committed, the last of which was `through - 1`.
-    func committed(_ hashes: some Sequence<Int64>, through: Int64) {
+    /// Adds the client-id hashes of the `events` events the writer just committed, the last of which was
+    /// `through - 1` (before the scan has started, only counts the events).
+    func committed(_ hashes: some Sequence<Int64>, events: Int, through: Int64) {
         guard bytes > 0 else { return }
         state.withLock { state in
-            guard state.filter != nil else { return }
+            guard state.filter != nil else {
+                state.appendedBefore += events
+                return
+            }
             for hash in hashes { state.filter!.insert(hash) }
             state.through = max(state.through ?? through, through)
         }

@@ -125,7 +125,11 @@ extension SQLiteStore: EventStore {
                 // ids) and before the commit is acknowledged (so queries see every acknowledged event).
                 pending.append(appended.entries)
                 if let last = appended.entries.last {
-                    clientIDs.committed(appended.entries.lazy.compactMap(\.keys.clientID), through: last.seq + 1)
+                    clientIDs.committed(
+                        appended.entries.lazy.compactMap(\.keys.clientID),
+                        events: appended.entries.count,
+                        through: last.seq + 1
+                    )
                 }
                 packer.nudge()
                 checkpointer.closeGapIfLong(db)

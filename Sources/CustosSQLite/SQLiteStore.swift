@@ -34,8 +34,12 @@ public final class SQLiteStore: Sendable {
         /// When the index file's runs are merged (tests set small figures to see many merges).
         var postingMerges = PostingMergePolicy()
         /// The size in bytes of the filter that spares the writer the index file's look-up of a new client id
-        /// (``ClientIDFilter``; allocated on the first append); 0 turns it off.
+        /// (``ClientIDFilter``; allocated once this process has appended ``clientIDFilterStartAfter`` events); 0
+        /// turns it off.
         public var clientIDFilterBytes: Int = 16 << 20
+        /// How many events this process appends before the client-id filter is allocated and its scan of the stored
+        /// ids starts (tests set 0).
+        var clientIDFilterStartAfter = 10_000
         /// The log length, in frames, at which the writer closes the checkpointer's gap (``WALCheckpointer``).
         var walRestartFrames = 8_192
 
@@ -105,7 +109,11 @@ public final class SQLiteStore: Sendable {
             policy: options.postingMerges
         )
         packer = RollupPacker(pool: pool)
-        clientIDs = ClientIDFilter(bytes: options.clientIDFilterBytes, pool: pool)
+        clientIDs = ClientIDFilter(
+            bytes: options.clientIDFilterBytes,
+            startAfter: options.clientIDFilterStartAfter,
+            pool: pool
+        )
         do {
             checkpointer = try WALCheckpointer(path: path, restartFrames: options.walRestartFrames)
         } catch {

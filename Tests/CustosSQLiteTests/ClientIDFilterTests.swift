@@ -46,10 +46,37 @@ struct ClientIDFilterTests {
         #expect(a.bytes == 4096)
     }
 
-    static func options(filterBytes: Int = 1 << 20) -> SQLiteStore.Options {
+    static func options(filterBytes: Int = 1 << 20, startAfter: Int = 0) -> SQLiteStore.Options {
         var options = DeferredPostingsTests.paused()
         options.clientIDFilterBytes = filterBytes
+        options.clientIDFilterStartAfter = startAfter
         return options
+    }
+
+    @Test("the filter starts only once the process has appended enough events; retries are found before and after")
+    func startsAfterAThreshold() async throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let store = try SQLiteStore(directory: dir.path, options: Self.options(startAfter: 50))
+        let events = DeferredPostingsTests.workload(count: 91)
+        let never = StableHash.of("app", "never-sent")
+        _ = try await store.append([Array(events[..<30])], received: Self.received)
+        _ = try await store.append([Array(events[30..<60])], received: Self.received)
+        await store.clientIDs.waitUntilReady()
+        #expect(!store.clientIDs.certainlyAbsent(never), "no filter before the threshold's next transaction")
+        try await store.indexPendingPostings()
+        try await Self.expectRetriesRecognised(store, [Array(events[..<30])], firstSeq: [0])
+        // That retry's transaction started the scan (60 events appended by then).
+        _ = try await store.append([Array(events[60...])], received: Self.received)
+        await store.clientIDs.waitUntilReady()
+        #expect(store.clientIDs.certainlyAbsent(never), "the filter answers")
+        try await store.indexPendingPostings()
+        try await Self.expectRetriesRecognised(
+            store,
+            [Array(events[..<30]), Array(events[30..<60]), Array(events[60...])],
+            firstSeq: [0, 30, 60]
+        )
+        #expect(try await store.statistics().events == 91)
     }
 
     /// Retries each batch whole and one changed event of it; expects every retry acknowledged as duplicates and
