@@ -3,7 +3,8 @@ import GRDBSQLite
 import Synchronization
 
 /// Which client ids the store certainly does not hold, so that the writer skips the index file's B-tree for a new
-/// id (docs/storage.md, "Client ids"): a fixed-size ``SplitBlockBloomFilter`` of every stored client-id hash.
+/// id (docs/storage.md, "Deferred postings", client ids): a fixed-size ``SplitBlockBloomFilter`` of every stored
+/// client-id hash.
 ///
 /// The filter starts empty and not ready; until it is ready every id is looked up as before. Once this process has
 /// appended 10,000 events, the writer's next transaction allocates it, notes the store's head and starts a background
@@ -60,10 +61,7 @@ final class ClientIDFilter: Sendable {
         }
         guard let from else { return }
         var foreign: [Int64] = []
-        let ids = try RawStatement(db, "SELECT idem_h FROM events WHERE seq >= ? AND seq < ? AND idem_h IS NOT NULL")
-        ids.bind(1, from)
-        ids.bind(2, head)
-        try ids.query { row in foreign.append(sqlite3_column_int64(row, 0)) }
+        try Self.storedIDs(db, from: from, to: head) { foreign.append($0) }
         committed(foreign, events: 0, through: head)
     }
 
@@ -121,9 +119,15 @@ final class ClientIDFilter: Sendable {
             rows += 1
             if rows % 65_536 == 0, Task.isCancelled { throw CancellationError() }
         }
-        let tail = try RawStatement(db, "SELECT idem_h FROM events WHERE seq >= ? AND idem_h IS NOT NULL")
-        tail.bind(1, watermark)
-        try tail.query { row in filter.insert(sqlite3_column_int64(row, 0)) }
+        try storedIDs(db, from: watermark, to: .max) { filter.insert($0) }
         return filter
+    }
+
+    /// Calls `body` with the client-id hash of every event in `from ..< to` that has one, read from its row.
+    private static func storedIDs(_ db: Database, from: Int64, to: Int64, _ body: (Int64) -> Void) throws {
+        let ids = try RawStatement(db, "SELECT idem_h FROM events WHERE seq >= ? AND seq < ? AND idem_h IS NOT NULL")
+        ids.bind(1, from)
+        ids.bind(2, to)
+        try ids.query { row in body(sqlite3_column_int64(row, 0)) }
     }
 }

@@ -6,7 +6,7 @@ import Testing
 
 @testable import CustosSQLite
 
-/// The filter that spares the writer the index file's look-up of a new client id (docs/storage.md, "Client ids")
+/// The filter that spares the writer the index file's look-up of a new client id (docs/storage.md, "Deferred postings")
 /// must never call a stored id absent: a retry is acknowledged and a changed event conflicts whether the first copy
 /// was stored before the store was opened, by this store, or by another process on the same file.
 @Suite("Client-id filter")
