@@ -69,7 +69,6 @@ struct BenchCommand: AsyncParsableCommand {
         return Double(n) / seconds(ContinuousClock.now - start)
     }
 
-    /// Resident set size and its peak, in MiB, from /proc/self/status.
     /// CPU seconds this process has used so far, in user space and in the kernel on its behalf.
     static func processCPU() -> (user: Double, system: Double) {
         var usage = rusage()
@@ -78,6 +77,17 @@ struct BenchCommand: AsyncParsableCommand {
         return (seconds(usage.ru_utime), seconds(usage.ru_stime))
     }
 
+    /// Microseconds of this process's CPU (user and kernel, every thread) per event while `body` runs, with its
+    /// result: what the work costs beside how fast it went (with the rate it says how busy the cores were).
+    static func cpuMicrosecondsPerEvent<T>(events: Int, _ body: () async throws -> T) async rethrows -> (T, Double) {
+        let before = processCPU()
+        let result = try await body()
+        let after = processCPU()
+        let used = (after.user - before.user) + (after.system - before.system)
+        return (result, (used * 1e7 / Double(max(events, 1))).rounded() / 10)
+    }
+
+    /// Resident set size and its peak, in MiB, from /proc/self/status.
     static func memory() -> (rss: Double, peak: Double) {
         guard let text = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return (0, 0) }
         func field(_ name: String) -> Double {
@@ -130,7 +140,9 @@ struct BenchCommand: AsyncParsableCommand {
             let offDir = try BenchCommand.temporaryDirectory("ledger-off")
             defer { for d in [rawDir, storeDir, groupDir, offDir] { try? FileManager.default.removeItem(atPath: d) } }
             printError("Raw SQLite baseline…")
-            let raw = try SQLiteBaseline.insertSeconds(all, batchSize: batch, directory: rawDir, options: options)
+            let (raw, rawCPU) = try await BenchCommand.cpuMicrosecondsPerEvent(events: all.count) {
+                try SQLiteBaseline.insertSeconds(all, batchSize: batch, directory: rawDir, options: options)
+            }
             printError("Store ingest with the ledger off (no salts, leaves, tiles), one request per transaction…")
             var offOptions = options
             offOptions.ledger = false
@@ -141,35 +153,40 @@ struct BenchCommand: AsyncParsableCommand {
             )
             printError("Store ingest, one request per transaction…")
             let store = try SQLiteStore(directory: storeDir, options: options)
-            let ours = try await Self.ingestSeconds(all, batch: batch, store: store)
-            var start = ContinuousClock.now
+            let (ours, oursCPU) = try await BenchCommand.cpuMicrosecondsPerEvent(events: all.count) {
+                try await Self.ingestSeconds(all, batch: batch, store: store)
+            }
             printError("Store ingest through the group-commit pipeline, 8 concurrent submitters…")
             let grouped = try SQLiteStore(directory: groupDir, options: options)
             let pipeline = IngestPipeline(store: grouped, clock: CustosAPI.systemClock)
-            start = ContinuousClock.now
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                for w in 0..<8 {
-                    group.addTask {
-                        var j = w * batch
-                        while j < all.count {
-                            _ = try await pipeline.submit(Array(all[j..<min(j + batch, all.count)]))
-                            j += 8 * batch
+            let start = ContinuousClock.now
+            let (_, groupCPU) = try await BenchCommand.cpuMicrosecondsPerEvent(events: all.count) {
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    for w in 0..<8 {
+                        group.addTask {
+                            var j = w * batch
+                            while j < all.count {
+                                _ = try await pipeline.submit(Array(all[j..<min(j + batch, all.count)]))
+                                j += 8 * batch
+                            }
                         }
                     }
+                    try await group.waitForAll()
                 }
-                try await group.waitForAll()
+                try await grouped.waitForPostings()
             }
-            try await grouped.waitForPostings()
             let pipelined = BenchCommand.seconds(ContinuousClock.now - start)
             let n = Double(all.count)
             printFlushed(
                 """
                 events \(all.count), batch \(batch), durable (WAL, synchronous=FULL), page size \(pageSize ?? 4096)\
                 \(liveRate.map { ", stamped live at \($0)/s" } ?? "")
-                raw SQLite inserts (baseline):   \(Int(n / raw)) events/s
-                store ingest:                    \(Int(n / ours)) events/s   ratio \(String(format: "%.2f", raw / ours))
+                raw SQLite inserts (baseline):   \(Int(n / raw)) events/s   \(rawCPU) µs CPU per event
+                store ingest:                    \(Int(n / ours)) events/s   ratio \(String(format: "%.2f", raw / ours))   \
+                \(oursCPU) µs CPU per event
                 store ingest, ledger off:        \(Int(n / off)) events/s   ledger on/off \(String(format: "%.2f", off / ours))
-                store ingest, group commit (8):  \(Int(n / pipelined)) events/s   ratio \(String(format: "%.2f", raw / pipelined))
+                store ingest, group commit (8):  \(Int(n / pipelined)) events/s   ratio \(String(format: "%.2f", raw / pipelined))   \
+                \(groupCPU) µs CPU per event
                 machine SHA-256:                 \(Int(sha)) MB/s
                 """
             )
@@ -182,6 +199,8 @@ struct BenchCommand: AsyncParsableCommand {
                     ("ledger_off_events_per_s", .integer(Int64(n / off))),
                     ("ledger_on_off_ratio", .double((off / ours * 100).rounded() / 100)),
                     ("group_events_per_s", .integer(Int64(n / pipelined))), ("sha256_mb_per_s", .integer(Int64(sha))),
+                    ("raw_cpu_us_per_event", .double(rawCPU)), ("store_cpu_us_per_event", .double(oursCPU)),
+                    ("group_cpu_us_per_event", .double(groupCPU)),
                 ]
             )
         }
@@ -220,13 +239,15 @@ struct BenchCommand: AsyncParsableCommand {
             let server = try await BenchServer.start(dataDirectory: dir)
             let url = try server.url("/v1/events")
             let start = ContinuousClock.now
-            let failures = try await server.post(
-                bodies,
-                to: url,
-                contentType: "application/x-ndjson",
-                clients: clients,
-                retryingUnavailable: true
-            )
+            let (failures, cpu) = try await BenchCommand.cpuMicrosecondsPerEvent(events: all.count) {
+                try await server.post(
+                    bodies,
+                    to: url,
+                    contentType: "application/x-ndjson",
+                    clients: clients,
+                    retryingUnavailable: true
+                )
+            }
             let elapsed = BenchCommand.seconds(ContinuousClock.now - start)
             server.stop()
             let stored = try await server.store.statistics().events
@@ -235,6 +256,7 @@ struct BenchCommand: AsyncParsableCommand {
                 """
                 HTTP ingest: \(all.count) events in \(bodies.count) NDJSON requests of \(batch), \(clients) clients
                 \(Int(rate)) events/s over loopback, durable; \(failures) failed requests; \(stored) events stored
+                \(cpu) µs of CPU per event (server and clients: one process)
                 """
             )
             BenchCommand.report(
@@ -242,6 +264,7 @@ struct BenchCommand: AsyncParsableCommand {
                 [
                     ("events", .integer(Int64(all.count))), ("events_per_s", .integer(Int64(rate))),
                     ("failed_requests", .integer(Int64(failures))), ("stored", .integer(stored)),
+                    ("cpu_us_per_event", .double(cpu)),
                 ]
             )
         }

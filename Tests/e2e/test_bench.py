@@ -23,6 +23,8 @@ def test_bench_http_stores_every_event():
     assert report["failed_requests"] == 0
     assert report["stored"] == 2500
     assert report["events_per_s"] > 0
+    # The process's CPU per event is reported beside the rate.
+    assert report["cpu_us_per_event"] > 0
 
 
 def test_bench_authorize_records_every_decision():
