@@ -81,7 +81,7 @@ extension CustosAPI {
                     type: "id-conflict",
                     title: "Conflicting event id",
                     detail:
-                        "\(conflicts.count) event\(conflicts.count == 1 ? "" : "s") reuse an id with different content; nothing was stored",
+                        "\(conflicts.count) event\(conflicts.count == 1 ? " reuses" : "s reuse") an id with different content; nothing was stored",
                     extensions: JSONObject([("errors", .array(list))])
                 )
             }

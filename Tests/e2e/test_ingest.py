@@ -166,6 +166,7 @@ def test_same_id_different_content_is_409_and_nothing_stored(deployment):
     fresh = make_event(app=app)
     r = deployment.server.post_events([fresh, changed], deployment.ingest)
     doc = assert_problem(r, 409, "id-conflict")
+    assert doc["detail"] == "1 event reuses an id with different content; nothing was stored"
     assert len(doc["errors"]) == 1
     err = doc["errors"][0]
     assert err["index"] == 1 and err["path"] == "id" and err["existing_seq"] == seq
