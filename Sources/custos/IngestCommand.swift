@@ -87,6 +87,25 @@ extension BatchSink {
     func finish() async throws {}
 }
 
+/// The file line of each event in an NDJSON batch whose first line is `firstLine` (blank lines hold no event), and
+/// the batch's last line, so that errors name the line a user can open.
+func eventLines(_ bytes: [UInt8], firstLine: Int) -> (lines: [Int], last: Int) {
+    var lines: [Int] = []
+    var line = firstLine
+    var blank = true
+    for b in bytes {
+        if b == 0x0A {
+            if !blank { lines.append(line) }
+            line += 1
+            blank = true
+        } else if b != 0x20 && b != 0x0D && b != 0x09 {
+            blank = false
+        }
+    }
+    if !blank { lines.append(line) }
+    return (lines, line)
+}
+
 /// A failure in a batch, with the file's line numbers.
 struct BatchFailure: Error, CustomStringConvertible {
     let description: String
@@ -106,20 +125,7 @@ struct DirectSink: BatchSink {
     }
 
     func send(_ bytes: [UInt8], firstLine: Int) async throws -> (Int, Int, Int) {
-        // Remember each event's line so errors can name it.
-        var lines: [Int] = []
-        var line = firstLine
-        var blank = true
-        for b in bytes {
-            if b == 0x0A {
-                if !blank { lines.append(line) }
-                line += 1
-                blank = true
-            } else if b != 0x20 && b != 0x0D && b != 0x09 {
-                blank = false
-            }
-        }
-        if !blank { lines.append(line) }
+        let (lines, line) = eventLines(bytes, firstLine: firstLine)
         switch EventBatchDecoder().decode(bytes, framing: .ndjson) {
         case .failure(let error):
             let text = error.issues.map { issue -> String in
@@ -179,7 +185,8 @@ struct HTTPSink: BatchSink {
                             guard case .object(let eo) = e else { continue }
                             var line = ""
                             if case .integer(let i)? = eo["index"] {
-                                line = "event \(i) (around line \(firstLine + Int(i))): "
+                                let lines = eventLines(bytes, firstLine: firstLine).lines
+                                line = lines.indices.contains(Int(i)) ? "line \(lines[Int(i)]): " : "event \(i): "
                             }
                             if case .string(let p)? = eo["path"], !p.isEmpty { line += p + ": " }
                             if case .string(let r)? = eo["reason"] { line += r }

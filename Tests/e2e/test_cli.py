@@ -115,6 +115,20 @@ def test_invalid_line_through_server(tmp_path, tmp_data, server_factory):
     assert "400" in p.stderr and "rows" in p.stderr and "line 2" in p.stderr, p.stderr
 
 
+def test_invalid_line_after_blank_lines_is_named_exactly(tmp_path, tmp_data, server_factory):
+    # Blank lines hold no event: the error names the file's line, not the event's index, directly and via a server.
+    events = [make_event(app=unique("cli")) for _ in range(3)]
+    events[2]["rows"] = -5
+    f = tmp_path / "blanks.ndjson"
+    f.write_text(json.dumps(events[0]) + "\n\n\n" + json.dumps(events[1]) + "\n\n" + json.dumps(events[2]) + "\n")
+    p = run_cli("ingest", str(f), "--data", str(tmp_data))
+    assert p.returncode != 0 and "line 6: rows" in p.stderr, p.stderr
+    key = create_key(tmp_data, "host-app", "ingest")
+    server = server_factory(tmp_data)
+    p = run_cli("ingest", str(f), "--server", server.url, "--key", key)
+    assert p.returncode != 0 and "line 6: rows" in p.stderr, p.stderr
+
+
 def test_bad_query_option_exits_non_zero(tmp_data):
     p = run_cli("query", "events", "--data", str(tmp_data), "--limit", "0", "--format", "json")
     assert p.returncode != 0 and "limit" in p.stderr
