@@ -5,8 +5,12 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
+import pty
+import re
+import subprocess
 
-from conftest import create_key, make_event, ndjson, run_cli, unique
+from conftest import CUSTOS_BIN, create_key, make_event, ndjson, run_cli, unique
 
 
 def write_ndjson(path, events):
@@ -90,6 +94,35 @@ def test_csv_and_table_output(tmp_path, tmp_data):
     assert "officer-1" in p.stdout
     p = run_cli("query", "session", "s-1", "--data", str(tmp_data), "--format", "json", check=True)
     assert json.loads(p.stdout)["session"] == "s-1"
+
+
+def test_ingest_on_a_terminal_draws_progress(tmp_path, tmp_data):
+    # On a terminal (a pseudo-terminal here) the load redraws a line with done/total, share, rate and time left; enough
+    # events that the load outlasts the first redraw.
+    app = unique("cli")
+    f = write_ndjson(tmp_path / "many.ndjson", [make_event(app=app) for _ in range(20000)])
+    controller, terminal = pty.openpty()
+    proc = subprocess.Popen([CUSTOS_BIN, "ingest", str(f), "--data", str(tmp_data)], stdin=subprocess.DEVNULL,
+                            stdout=subprocess.DEVNULL, stderr=terminal)
+    os.close(terminal)
+    output = b""
+    while True:
+        try:
+            chunk = os.read(controller, 4096)
+        except OSError:  # the terminal closed with the process
+            break
+        if not chunk:
+            break
+        output += chunk
+    os.close(controller)
+    assert proc.wait(timeout=300) == 0
+    text = output.decode()
+    lines = [line.strip() for line in text.split("\r") if "events/s" in line and "/20000 events" in line]
+    assert lines, text
+    m = re.fullmatch(r"(\d+)/20000 events \((\d+)%\), (\d+) events/s, (\d+) (s|min) left", lines[0])
+    assert m, lines[0]
+    assert int(m.group(2)) == int(m.group(1)) * 100 // 20000 and int(m.group(3)) > 0
+    assert "Ingested 20000 events" in text and "20000 stored" in text, text
 
 
 def test_invalid_line_names_line_and_field(tmp_path, tmp_data):
