@@ -72,6 +72,9 @@ struct KeysCommand: AsyncParsableCommand {
             )
             print(issued.token)
             printError("Created key \(issued.record.id) (\(name)); the token above is shown only once.")
+            if let expiry, expiry <= issued.record.created {
+                printError("Warning: --expires \(expiry.rfc3339) is already past; the server refuses this key (401).")
+            }
         }
     }
 

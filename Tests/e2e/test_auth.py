@@ -112,6 +112,8 @@ def test_expired_key_is_401(deployment):
     p = run_cli("keys", "create", "--name", "old", "--owner", "someone", "--scope", "read",
                 "--expires", "2020-01-01T00:00:00Z", "--data", str(deployment.data_dir), check=True)
     token = p.stdout.strip().splitlines()[-1]
+    # The command says at once that the key cannot work.
+    assert "already past" in p.stderr, p.stderr
     r = deployment.server.get("/v1/events", token)
     assert_401(r)
     assert "expired" in r.json()["detail"]
