@@ -6,6 +6,7 @@ import Foundation
 import Hummingbird
 import HummingbirdTLS
 import Logging
+import Synchronization
 
 /// Runs the Custos HTTP server on the embedded store until SIGINT or SIGTERM.
 public enum CustosServerRunner {
@@ -88,6 +89,8 @@ public enum CustosServerRunner {
             onAlertChange: notifyingAlertChange
         )
         defer { detection?.cancel() }
+        // Whether the listener is up: an error before it is one of starting (the address), not of serving.
+        let listening = Atomic<Bool>(false)
         let app = Application(
             router: api.router(),
             server: try tls.map { try .tls(.http1(), tlsConfiguration: try $0.configuration()) } ?? .http1(),
@@ -96,6 +99,7 @@ public enum CustosServerRunner {
                 serverName: "custos"
             ),
             onServerRunning: { channel in
+                listening.store(true, ordering: .relaxed)
                 let address =
                     channel.localAddress.map {
                         "\($0.ipAddress ?? configuration.host):\($0.port ?? configuration.port)"
@@ -126,7 +130,14 @@ public enum CustosServerRunner {
         defer { witnessing?.cancel() }
         let policyPoll = Task { await api.pollPolicies(everySeconds: configuration.policyPollSeconds, logger: logger) }
         defer { policyPoll.cancel() }
-        try await app.runService()
+        do {
+            try await app.runService()
+        } catch {
+            if listening.load(ordering: .relaxed) { throw error }
+            throw ServerStartError(
+                description: "cannot listen on \(configuration.host):\(configuration.port): \(error)"
+            )
+        }
         signing.cancel()
         detection?.cancel()
         witnessing?.cancel()
@@ -166,4 +177,10 @@ public enum CustosServerRunner {
             secureCookies: tls
         )
     }
+}
+
+/// The server could not start listening (the address is taken, not this machine's, or not allowed).
+public struct ServerStartError: Error, CustomStringConvertible {
+    /// What failed, with the address.
+    public let description: String
 }

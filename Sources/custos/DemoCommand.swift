@@ -35,6 +35,14 @@ struct DemoCommand: AsyncParsableCommand {
     @Option(name: .long, help: "The rule pack copied into DATA/rules when it has none (the repository's rules/).")
     var rules: String = "rules"
 
+    func validate() throws {
+        guard (0...65535).contains(port) else {
+            throw ValidationError("--port: must be a whole number from 0 to 65535")
+        }
+        guard (1...100_000).contains(officers) else { throw ValidationError("--officers must be from 1 to 100000") }
+        guard (1...3650).contains(days) else { throw ValidationError("--days must be from 1 to 3650") }
+    }
+
     func run() async throws {
         let local = try LocalStore(directory: data)
         let simulation = AgencySimulation(config: SimulationConfig(officers: officers, days: days, seed: seed))

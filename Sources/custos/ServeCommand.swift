@@ -35,6 +35,12 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("tls-key"), help: "The PEM private key of --tls-cert.")
     var tlsKey: String?
 
+    func validate() throws {
+        if let port, !(0...65535).contains(port) {
+            throw ValidationError("--port: must be a whole number from 0 to 65535")
+        }
+    }
+
     func run() async throws {
         guard (tlsCert == nil) == (tlsKey == nil) else {
             throw ValidationError("--tls-cert and --tls-key go together")

@@ -162,6 +162,20 @@ def test_invalid_line_after_blank_lines_is_named_exactly(tmp_path, tmp_data, ser
     assert p.returncode != 0 and "line 6: rows" in p.stderr, p.stderr
 
 
+def test_serve_refuses_a_port_out_of_range(tmp_data):
+    for args in (["serve", "--port", "70000"], ["demo", "--port=-1"]):
+        p = run_cli(*args, "--data", str(tmp_data), timeout=60)
+        assert p.returncode != 0 and "--port: must be a whole number from 0 to 65535" in p.stderr, p.stderr
+
+
+def test_serve_on_a_taken_port_names_the_address(tmp_path, tmp_data, server_factory):
+    running = server_factory(tmp_data)
+    port = int(running.url.rsplit(":", 1)[1])
+    p = run_cli("serve", "--port", str(port), "--data", str(tmp_path / "other"), timeout=60)
+    assert p.returncode != 0
+    assert f"cannot listen on 127.0.0.1:{port}:" in p.stderr and "in use" in p.stderr, p.stderr
+
+
 def test_bad_query_option_exits_non_zero(tmp_data):
     p = run_cli("query", "events", "--data", str(tmp_data), "--limit", "0", "--format", "json")
     assert p.returncode != 0 and "limit" in p.stderr
