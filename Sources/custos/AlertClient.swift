@@ -40,7 +40,7 @@ struct ServerTarget: ParsableArguments {
             request.setValue("application/json", forHTTPHeaderField: "Content-Type")
             request.httpBody = Data(CanonicalJSON.encode(body))
         }
-        let (data, response) = try await URLSession.shared.data(for: request)
+        let (data, response) = try await sendToServer(request)
         let status = (response as? HTTPURLResponse)?.statusCode ?? 0
         let doc = data.isEmpty ? JSONValue.null : try? JSONParser().parse(Array(data))
         guard (200..<300).contains(status), let doc else {

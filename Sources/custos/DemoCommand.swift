@@ -44,7 +44,7 @@ struct DemoCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let local = try LocalStore(directory: data)
+        let local = try LocalStore(directory: data, creating: true)
         let simulation = AgencySimulation(config: SimulationConfig(officers: officers, days: days, seed: seed))
         let labels = simulation.labels()
         if try await local.store.statistics().events == 0 {

@@ -116,7 +116,7 @@ struct DirectSink: BatchSink {
     let local: LocalStore
 
     init(directory: String) throws {
-        local = try LocalStore(directory: directory)
+        local = try LocalStore(directory: directory, creating: true)
     }
 
     /// Waits for the index file to hold the postings of everything stored, so the next open need not derive them.
@@ -169,7 +169,7 @@ struct HTTPSink: BatchSink {
         request.setValue("Bearer \(key)", forHTTPHeaderField: "Authorization")
         request.httpBody = Data(bytes)
         for attempt in 0..<60 {
-            let (data, response) = try await URLSession.shared.data(for: request)
+            let (data, response) = try await sendToServer(request)
             let status = (response as? HTTPURLResponse)?.statusCode ?? 0
             if status == 503 {
                 try await Task.sleep(for: .milliseconds(200 * min(attempt + 1, 10)))

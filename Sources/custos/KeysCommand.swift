@@ -55,7 +55,7 @@ struct KeysCommand: AsyncParsableCommand {
                 case .failure(let e): throw ValidationError("--expires: \(e.reason)")
                 }
             }
-            let local = try LocalStore(directory: data)
+            let local = try LocalStore(directory: data, creating: true)
             let issued = APIKeyToken.issue(
                 name: name,
                 owner: owner,

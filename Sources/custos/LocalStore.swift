@@ -1,16 +1,29 @@
+import ArgumentParser
 import CustosCore
 import CustosSQLite
 import CustosServer
 import CustosStore
+import Foundation
 
 /// A data directory opened by a command (not through a server): the store and a sequencer in front of it.
 struct LocalStore {
     let store: SQLiteStore
     let pipeline: IngestPipeline
 
-    init(directory: String) throws {
+    /// Opens the store in `directory`. Only commands that add to a store (`creating`) may start a new one: a read of a
+    /// mistyped path must fail, not answer from an empty store it has just made.
+    init(directory: String, creating: Bool = false) throws {
+        if !creating { try Self.requireStore(in: directory) }
         store = try SQLiteStore(directory: directory)
         pipeline = IngestPipeline(store: store, clock: CustosAPI.systemClock)
+    }
+
+    /// Throws unless `directory` holds a store.
+    static func requireStore(in directory: String) throws {
+        let file = (directory as NSString).appendingPathComponent("custos.sqlite")
+        guard FileManager.default.fileExists(atPath: file) else {
+            throw ValidationError("\(directory) holds no custos.sqlite (give --data the directory of a store)")
+        }
     }
 
     /// Records an overseer's or operator's action on this data directory as a `custos.*` event.

@@ -237,7 +237,7 @@ struct QueryRunner {
             guard let url = components.url else { throw ValidationError("--server: not a URL") }
             var request = URLRequest(url: url)
             request.setValue("Bearer \(key)", forHTTPHeaderField: "Authorization")
-            let (data, response) = try await URLSession.shared.data(for: request)
+            let (data, response) = try await sendToServer(request)
             let status = (response as? HTTPURLResponse)?.statusCode ?? 0
             let doc = try? JSONParser().parse(Array(data))
             guard status == 200, let doc else {

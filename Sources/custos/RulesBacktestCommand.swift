@@ -62,7 +62,7 @@ struct RulesBacktestCommand: AsyncParsableCommand {
         request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization")
         request.httpBody = Data(CanonicalJSON.encode(body))
         request.timeoutInterval = 3600
-        let (answer, response) = try await URLSession.shared.data(for: request)
+        let (answer, response) = try await sendToServer(request)
         let status = (response as? HTTPURLResponse)?.statusCode ?? 0
         let doc = try? JSONParser().parse(Array(answer))
         guard status == 200, let doc else {

@@ -59,7 +59,7 @@ struct UsersCommand: AsyncParsableCommand {
             }
             let password = try Self.readPassword()
             if let weakness = ConsolePasswords.weakness(password) { throw ValidationError("password: \(weakness)") }
-            let local = try LocalStore(directory: data)
+            let local = try LocalStore(directory: data, creating: true)
             let account = ConsoleAccount(
                 username: username,
                 passwordHash: ConsolePasswords.hash(password),

@@ -57,9 +57,7 @@ struct VerifyCommand: AsyncParsableCommand {
             return
         }
         let data = data!
-        guard FileManager.default.fileExists(atPath: (data as NSString).appendingPathComponent("custos.sqlite")) else {
-            throw ValidationError("\(data) holds no custos.sqlite")
-        }
+        try LocalStore.requireStore(in: data)
         let keyPath: String
         if let key {
             keyPath = key

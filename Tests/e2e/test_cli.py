@@ -176,6 +176,24 @@ def test_serve_on_a_taken_port_names_the_address(tmp_path, tmp_data, server_fact
     assert f"cannot listen on 127.0.0.1:{port}:" in p.stderr and "in use" in p.stderr, p.stderr
 
 
-def test_bad_query_option_exits_non_zero(tmp_data):
+def test_bad_query_option_exits_non_zero(tmp_path, tmp_data):
+    run_cli("ingest", str(write_ndjson(tmp_path / "one.ndjson", [make_event()])), "--data", str(tmp_data), check=True)
     p = run_cli("query", "events", "--data", str(tmp_data), "--limit", "0", "--format", "json")
     assert p.returncode != 0 and "limit" in p.stderr
+
+
+def test_reading_a_directory_without_a_store_fails_and_creates_nothing(tmp_path):
+    # A mistyped --data must not answer "no events" from a store the read itself created.
+    missing = tmp_path / "typo"
+    for args in (["query", "events"], ["query", "subject", "person:1"], ["keys", "list"], ["verify"]):
+        p = run_cli(*args, "--data", str(missing))
+        assert p.returncode != 0 and "holds no custos.sqlite" in p.stderr, (args, p.stderr)
+        assert not missing.exists(), args
+
+
+def test_an_unreachable_server_is_named(tmp_path):
+    f = write_ndjson(tmp_path / "one.ndjson", [make_event()])
+    for args in (["query", "events"], ["ingest", str(f)]):
+        p = run_cli(*args, "--server", "http://127.0.0.1:1", "--key", "custos_x")
+        assert p.returncode != 0 and "cannot reach http://127.0.0.1:1:" in p.stderr, (args, p.stderr)
+        assert "NSURLErrorDomain" not in p.stderr, p.stderr
