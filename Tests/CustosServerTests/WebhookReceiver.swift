@@ -116,7 +116,7 @@ final class WebhookReceiver: Sendable {
     var received: [Received] { log.state.withLock { $0.received } }
 
     /// Waits until `count` requests have arrived (or `timeout` passes) and returns them all.
-    func waitFor(_ count: Int, timeout: Duration = .seconds(20)) async throws -> [Received] {
+    func waitFor(_ count: Int, timeout: Duration = .seconds(60)) async throws -> [Received] {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
             let list = received
