@@ -87,6 +87,28 @@ struct BenchCommand: AsyncParsableCommand {
         return (result, (used * 1e7 / Double(max(events, 1))).rounded() / 10)
     }
 
+    /// Submits `events` to `pipeline` in requests of `batch` from `submitters` concurrent tasks (request `k` from task
+    /// `k % submitters`), returning when every request is durable.
+    static func submitConcurrently(
+        _ events: [AccessEvent],
+        batch: Int,
+        submitters: Int = 8,
+        to pipeline: IngestPipeline
+    ) async throws {
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for w in 0..<submitters {
+                group.addTask {
+                    var j = w * batch
+                    while j < events.count {
+                        _ = try await pipeline.submit(Array(events[j..<min(j + batch, events.count)]))
+                        j += submitters * batch
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+    }
+
     /// Resident set size and its peak, in MiB, from /proc/self/status.
     static func memory() -> (rss: Double, peak: Double) {
         guard let text = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return (0, 0) }
@@ -161,18 +183,7 @@ struct BenchCommand: AsyncParsableCommand {
             let pipeline = IngestPipeline(store: grouped, clock: CustosAPI.systemClock)
             let start = ContinuousClock.now
             let (_, groupCPU) = try await BenchCommand.cpuMicrosecondsPerEvent(events: all.count) {
-                try await withThrowingTaskGroup(of: Void.self) { group in
-                    for w in 0..<8 {
-                        group.addTask {
-                            var j = w * batch
-                            while j < all.count {
-                                _ = try await pipeline.submit(Array(all[j..<min(j + batch, all.count)]))
-                                j += 8 * batch
-                            }
-                        }
-                    }
-                    try await group.waitForAll()
-                }
+                try await BenchCommand.submitConcurrently(all, batch: batch, to: pipeline)
                 try await grouped.waitForPostings()
             }
             let pipelined = BenchCommand.seconds(ContinuousClock.now - start)

@@ -107,7 +107,9 @@ extension BenchCommand {
         /// The built-in pack's files plus the generated rules.
         func ruleFiles() throws -> [String: String] {
             var files = BenchmarkRuleGenerator(seed: ruleSeed).files(count: extraRules)
-            let names = try FileManager.default.contentsOfDirectory(atPath: rules)
+            guard let names = try? FileManager.default.contentsOfDirectory(atPath: rules) else {
+                throw ValidationError("--rules: \(rules) is not a readable directory (run from the repository)")
+            }
             for name in names where RuleDirectoryFiles.isSigmaFile(name) {
                 files[name] = try String(contentsOfFile: rules + "/" + name, encoding: .utf8)
             }
@@ -294,18 +296,7 @@ extension BenchCommand {
                 observe: { _ in signal.signal() }
             )
             let start = ContinuousClock.now
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                for w in 0..<8 {
-                    group.addTask {
-                        var j = w * batch
-                        while j < all.count {
-                            _ = try await pipeline.submit(Array(all[j..<min(j + batch, all.count)]))
-                            j += 8 * batch
-                        }
-                    }
-                }
-                try await group.waitForAll()
-            }
+            try await BenchCommand.submitConcurrently(all, batch: batch, to: pipeline)
             let ingested = ContinuousClock.now
             var findings = 0
             if let service {
