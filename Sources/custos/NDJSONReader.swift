@@ -3,17 +3,24 @@ import Foundation
 /// Reads an NDJSON file or standard input in chunks of whole lines, without loading it all.
 struct NDJSONReader {
     private let handle: FileHandle
+    private let path: String
     private var buffer: [UInt8] = []
     private var atEnd = false
     /// The 1-based line number of the first line of the next chunk.
     private(set) var nextLine = 1
 
     init(path: String) throws {
+        self.path = path
         if path == "-" {
             handle = FileHandle.standardInput
         } else {
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+                throw ValidationErrorText("cannot read \(path): no such file")
+            }
+            guard !isDirectory.boolValue else { throw ValidationErrorText("cannot read \(path): it is a directory") }
             guard let h = FileHandle(forReadingAtPath: path) else {
-                throw ValidationErrorText("cannot open \(path)")
+                throw ValidationErrorText("cannot read \(path): permission denied or not a regular file")
             }
             handle = h
         }
@@ -54,7 +61,13 @@ struct NDJSONReader {
                 }
             }
             if cut < 0 && !atEnd {
-                let data = try handle.read(upToCount: 4 << 20) ?? Data()
+                let data: Data
+                do {
+                    data = try handle.read(upToCount: 4 << 20) ?? Data()
+                } catch {
+                    let source = path == "-" ? "standard input" : path
+                    throw ValidationErrorText("cannot read \(source): \(fileErrorReason(error))")
+                }
                 if data.isEmpty { atEnd = true } else { buffer.append(contentsOf: data) }
                 continue
             }

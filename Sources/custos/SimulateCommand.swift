@@ -40,7 +40,14 @@ struct SimulateCommand: AsyncParsableCommand {
         let simulation = AgencySimulation(
             config: SimulationConfig(officers: officers, days: days, seed: seed, warmUpDays: warmUp)
         )
-        let counts = try SimulationFiles.write(simulation, to: out, progress: true)
+        let counts: SimulationFiles.Counts
+        do {
+            counts = try SimulationFiles.write(simulation, to: out, progress: true)
+        } catch let error as ValidationErrorText {
+            throw error
+        } catch {
+            throw ValidationErrorText("cannot write \(out): \(fileErrorReason(error))")
+        }
         printError(
             "Wrote \(counts.events) events, \(counts.entities) entities and \(counts.labels) labels to \(out)"
         )

@@ -191,6 +191,18 @@ def test_reading_a_directory_without_a_store_fails_and_creates_nothing(tmp_path)
         assert not missing.exists(), args
 
 
+def test_unreadable_input_and_unwritable_output_are_named(tmp_path):
+    data = tmp_path / "data"
+    for path, reason in ((tmp_path, "it is a directory"), (tmp_path / "missing.ndjson", "no such file")):
+        p = run_cli("ingest", str(path), "--data", str(data))
+        assert p.returncode != 0 and f"cannot read {path}: {reason}" in p.stderr, p.stderr
+        assert not data.exists()  # nothing is created for a load that cannot start
+    # /proc refuses new directories even to root.
+    p = run_cli("simulate", "--officers", "5", "--days", "2", "--out", "/proc/custos-nope")
+    assert p.returncode != 0 and "cannot write /proc/custos-nope: No such file or directory" in p.stderr, p.stderr
+    assert "NSCocoaErrorDomain" not in p.stderr
+
+
 def test_an_unreachable_server_is_named(tmp_path):
     f = write_ndjson(tmp_path / "one.ndjson", [make_event()])
     for args in (["query", "events"], ["ingest", str(f)]):
