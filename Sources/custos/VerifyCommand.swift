@@ -61,7 +61,6 @@ struct VerifyCommand: AsyncParsableCommand {
         let keyPath: String
         if let key {
             keyPath = key
-            printFlushed("Trusting the pinned key in \(key).")
         } else {
             keyPath = (data as NSString).appendingPathComponent("keys/\(LedgerKeyFiles.verifierFile)")
             printFlushed(
@@ -75,6 +74,7 @@ struct VerifyCommand: AsyncParsableCommand {
         } catch {
             throw ValidationError("\(error)")
         }
+        if let key { printFlushed("Trusting the pinned key in \(key).") }
         var previous: Checkpoint?
         if let state, let text = FileManager.default.contents(atPath: state) {
             do {
