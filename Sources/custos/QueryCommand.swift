@@ -109,6 +109,10 @@ struct QueryCommand: AsyncParsableCommand {
         @OptionGroup var target: TargetOptions
         @OptionGroup var output: Output
 
+        func validate() throws {
+            guard !actor.isEmpty else { throw ValidationError("the actor id must not be empty") }
+        }
+
         func run() async throws {
             let doc = try await QueryRunner(target: target).run(
                 path: "/v1/actors/\(QueryRunner.escape(actor))/timeline",
@@ -133,6 +137,10 @@ struct QueryCommand: AsyncParsableCommand {
         @Argument(help: "The session id.") var session: String
         @OptionGroup var target: TargetOptions
         @OptionGroup var output: Output
+
+        func validate() throws {
+            guard !session.isEmpty else { throw ValidationError("the session id must not be empty") }
+        }
 
         func run() async throws {
             var p = output.common
@@ -163,6 +171,10 @@ struct QueryCommand: AsyncParsableCommand {
         @OptionGroup var target: TargetOptions
         @OptionGroup var output: Output
 
+        func validate() throws {
+            guard !dataset.isEmpty else { throw ValidationError("the dataset id must not be empty") }
+        }
+
         func run() async throws {
             var p = output.common
             p["cursor"] = nil
@@ -190,6 +202,10 @@ struct QueryCommand: AsyncParsableCommand {
         @Argument(help: "The subject id (e.g. person:123).") var subject: String
         @OptionGroup var target: TargetOptions
         @OptionGroup var output: Output
+
+        func validate() throws {
+            guard !subject.isEmpty else { throw ValidationError("the subject id must not be empty") }
+        }
 
         func run() async throws {
             let doc = try await QueryRunner(target: target).run(

@@ -203,6 +203,12 @@ def test_unreadable_input_and_unwritable_output_are_named(tmp_path):
     assert "NSCocoaErrorDomain" not in p.stderr
 
 
+def test_an_empty_id_is_refused(tmp_data):
+    for kind, label in (("timeline", "actor"), ("session", "session"), ("dataset", "dataset"), ("subject", "subject")):
+        p = run_cli("query", kind, "", "--data", str(tmp_data))
+        assert p.returncode != 0 and f"the {label} id must not be empty" in p.stderr, (kind, p.stderr)
+
+
 def test_an_unreachable_server_is_named(tmp_path):
     f = write_ndjson(tmp_path / "one.ndjson", [make_event()])
     for args in (["query", "events"], ["ingest", str(f)]):
