@@ -181,11 +181,11 @@ struct HTTPSink: BatchSink {
                 if case .object(let o)? = doc {
                     if case .string(let d)? = o["detail"] { text += ": " + d }
                     if case .array(let errors)? = o["errors"] {
+                        let lines = eventLines(bytes, firstLine: firstLine).lines
                         for e in errors.prefix(20) {
                             guard case .object(let eo) = e else { continue }
                             var line = ""
                             if case .integer(let i)? = eo["index"] {
-                                let lines = eventLines(bytes, firstLine: firstLine).lines
                                 line = lines.indices.contains(Int(i)) ? "line \(lines[Int(i)]): " : "event \(i): "
                             }
                             if case .string(let p)? = eo["path"], !p.isEmpty { line += p + ": " }

@@ -124,7 +124,7 @@ struct KeysCommand: AsyncParsableCommand {
         func run() async throws {
             let local = try LocalStore(directory: data)
             guard try await local.store.revokeKey(id: id, at: CustosAPI.systemClock()) else {
-                throw ValidationError("no active key with id \(id)")
+                throw ValidationErrorText("no active key with id \(id)")
             }
             try await local.record(action: "custos.key-revoke", resourceType: "custos.key", resourceID: id, query: nil)
             print("Revoked \(id).")

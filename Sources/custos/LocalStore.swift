@@ -1,4 +1,3 @@
-import ArgumentParser
 import CustosCore
 import CustosSQLite
 import CustosServer
@@ -22,7 +21,7 @@ struct LocalStore {
     static func requireStore(in directory: String) throws {
         let file = (directory as NSString).appendingPathComponent("custos.sqlite")
         guard FileManager.default.fileExists(atPath: file) else {
-            throw ValidationError("\(directory) holds no custos.sqlite (give --data the directory of a store)")
+            throw ValidationErrorText("\(directory) holds no custos.sqlite (give --data the directory of a store)")
         }
     }
 
