@@ -27,6 +27,11 @@ struct TargetOptions: ParsableArguments {
     var dataDirectory: String { data ?? "./custos-data" }
 }
 
+/// Throws unless `port` is one a server can listen on (`serve`, `demo`; 0 picks a free one).
+func validatePort(_ port: Int) throws {
+    guard (0...65535).contains(port) else { throw ValidationError("--port: must be a whole number from 0 to 65535") }
+}
+
 /// The actor recorded for reads made straight from a data directory: the local operating-system user.
 var localActor: String {
     "local:"

@@ -36,11 +36,8 @@ struct DemoCommand: AsyncParsableCommand {
     var rules: String = "rules"
 
     func validate() throws {
-        guard (0...65535).contains(port) else {
-            throw ValidationError("--port: must be a whole number from 0 to 65535")
-        }
-        guard (1...100_000).contains(officers) else { throw ValidationError("--officers must be from 1 to 100000") }
-        guard (1...3650).contains(days) else { throw ValidationError("--days must be from 1 to 3650") }
+        try validatePort(port)
+        try SimulateCommand.validateSize(officers: officers, days: days)
     }
 
     func run() async throws {

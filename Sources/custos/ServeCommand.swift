@@ -36,9 +36,7 @@ struct ServeCommand: AsyncParsableCommand {
     var tlsKey: String?
 
     func validate() throws {
-        if let port, !(0...65535).contains(port) {
-            throw ValidationError("--port: must be a whole number from 0 to 65535")
-        }
+        if let port { try validatePort(port) }
     }
 
     func run() async throws {

@@ -30,9 +30,14 @@ struct SimulateCommand: AsyncParsableCommand {
     @Option(name: .long, help: "The output directory.")
     var out: String
 
-    func validate() throws {
+    /// The simulation sizes a command accepts (`simulate`, `demo`).
+    static func validateSize(officers: Int, days: Int) throws {
         guard (1...100_000).contains(officers) else { throw ValidationError("--officers must be from 1 to 100000") }
         guard (1...3650).contains(days) else { throw ValidationError("--days must be from 1 to 3650") }
+    }
+
+    func validate() throws {
+        try Self.validateSize(officers: officers, days: days)
         if let warmUp, !(0...days).contains(warmUp) { throw ValidationError("--warm-up must be from 0 to --days") }
     }
 
