@@ -131,7 +131,7 @@ public enum CustosServerRunner {
         let policyPoll = Task { await api.pollPolicies(everySeconds: configuration.policyPollSeconds, logger: logger) }
         defer { policyPoll.cancel() }
         do {
-            try await app.runService()
+            try await app.runUntilShutdown()
         } catch {
             if listening.load(ordering: .relaxed) { throw error }
             throw ServerStartError(

@@ -87,6 +87,6 @@ public enum WitnessServerRunner {
             },
             logger: logger
         )
-        try await app.runService()
+        try await app.runUntilShutdown()
     }
 }

@@ -25,6 +25,11 @@ def test_bench_http_stores_every_event():
     assert report["events_per_s"] > 0
     # The process's CPU per event is reported beside the rate.
     assert report["cpu_us_per_event"] > 0
+    # Waiting for the deferred postings too can only take longer and cost more CPU.
+    assert 0 < report["indexed_events_per_s"] <= report["events_per_s"]
+    assert report["indexed_cpu_us_per_event"] >= report["cpu_us_per_event"]
+    # Stopping the in-process server is a graceful shutdown, not an abort that logs errors.
+    assert not [line for line in p.stderr.splitlines() if " error " in line], p.stderr
 
 
 def test_bench_authorize_records_every_decision():
