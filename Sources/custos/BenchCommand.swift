@@ -35,6 +35,18 @@ struct BenchCommand: AsyncParsableCommand {
         return out
     }
 
+    /// `events` restamped as if live, `rate` per second of event time from now, or as they are when `rate` is nil.
+    static func stampedLive(_ events: [AccessEvent], rate: Int?) throws -> [AccessEvent] {
+        guard let rate else { return events }
+        guard rate >= 1 else { throw ValidationErrorText("--live-rate must be at least 1") }
+        let now = CustosAPI.systemClock().millisecondsSinceEpoch
+        var stamped = events
+        for i in stamped.indices {
+            stamped[i].time = Timestamp(millisecondsSinceEpoch: now + Int64(i) * 1000 / Int64(rate))
+        }
+        return stamped
+    }
+
     /// `events` as NDJSON request bodies of `batch` events each (the last may be shorter).
     static func ndjsonBodies(_ events: [AccessEvent], batch: Int) -> [[UInt8]] {
         stride(from: 0, to: events.count, by: batch).map { start in
@@ -144,15 +156,7 @@ struct BenchCommand: AsyncParsableCommand {
 
         func run() async throws {
             printError("Generating \(events) simulated events…")
-            var generated = BenchCommand.events(events)
-            if let liveRate {
-                guard liveRate >= 1 else { throw ValidationErrorText("--live-rate must be at least 1") }
-                let now = CustosAPI.systemClock().millisecondsSinceEpoch
-                for i in generated.indices {
-                    generated[i].time = Timestamp(millisecondsSinceEpoch: now + Int64(i) * 1000 / Int64(liveRate))
-                }
-            }
-            let all = generated
+            let all = try BenchCommand.stampedLive(BenchCommand.events(events), rate: liveRate)
             var options = SQLiteStore.Options()
             options.pageSize = pageSize
             let sha = BenchCommand.sha256MegabytesPerSecond()
@@ -253,10 +257,17 @@ struct BenchCommand: AsyncParsableCommand {
         @Option(help: "Events to send.") var events: Int = 200_000
         @Option(help: "Events per request.") var batch: Int = 1000
         @Option(help: "Concurrent clients.") var clients: Int = 8
+        @Option(
+            help: """
+                Stamp the events as if live, this many per second of event time from now (default: the simulation's \
+                own times, 60 days of history replayed).
+                """
+        )
+        var liveRate: Int?
 
         func run() async throws {
             printError("Generating \(events) simulated events…")
-            let all = BenchCommand.events(events, seed: 12)
+            let all = try BenchCommand.stampedLive(BenchCommand.events(events, seed: 12), rate: liveRate)
             let bodies = BenchCommand.ndjsonBodies(all, batch: batch)
             let dir = try BenchCommand.temporaryDirectory("http")
             defer { try? FileManager.default.removeItem(atPath: dir) }
@@ -286,7 +297,8 @@ struct BenchCommand: AsyncParsableCommand {
             let indexedCPU = ((cpu + tailCPU) * 10).rounded() / 10
             printFlushed(
                 """
-                HTTP ingest: \(all.count) events in \(bodies.count) NDJSON requests of \(batch), \(clients) clients
+                HTTP ingest: \(all.count) events in \(bodies.count) NDJSON requests of \(batch), \(clients) clients\
+                \(liveRate.map { ", stamped live at \($0)/s" } ?? "")
                 \(Int(rate)) events/s over loopback, durable; \(failures) failed requests; \(stored) events stored
                 \(cpu) µs of CPU per event (server and clients: one process)
                 \(Int(indexedRate)) events/s acknowledged and indexed (deferred postings written), \(indexedCPU) µs of CPU \

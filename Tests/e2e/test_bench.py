@@ -32,6 +32,19 @@ def test_bench_http_stores_every_event():
     assert not [line for line in p.stderr.splitlines() if " error " in line], p.stderr
 
 
+def test_bench_http_live_stamps_and_bad_rate():
+    # Events restamped as live (event time from now on) are stored like the replayed history.
+    p = run_cli("bench", "http", "--events", "1200", "--batch", "500", "--clients", "2", "--live-rate", "1000",
+                timeout=300)
+    assert p.returncode == 0, p.stderr
+    assert "stamped live at 1000/s" in p.stdout
+    report = bench_report(p.stdout)
+    assert report["failed_requests"] == 0 and report["stored"] == 1200
+    bad = run_cli("bench", "http", "--events", "10", "--live-rate", "0", timeout=120)
+    assert bad.returncode != 0
+    assert "--live-rate must be at least 1" in bad.stderr
+
+
 def test_bench_authorize_records_every_decision():
     p = run_cli("bench", "authorize", "--requests", "300", "--clients", "4", "--batch", "50", "--policies", "5",
                 "--entities", "200", timeout=300)
