@@ -28,9 +28,12 @@ struct PostingMergePolicy: Sendable, Equatable {
     /// a few hundred thousand events) then spends no CPU on merges at all.
     var minimumRuns: Int = 8
     /// The size below which the newest run stays open: the next chunk's postings join it instead of starting a run of
-    /// their own, so runs start above the first tier (and are not merged again and again with other small runs)
-    /// while the indexer still writes every chunk as soon as it comes.
-    var openEntries: Int64 = 65_536
+    /// their own, so runs start above the first tiers (and are not merged again and again with other small runs)
+    /// while the indexer still writes every chunk as soon as it comes. About a million postings (those of 150,000 to
+    /// 250,000 events): under concurrent HTTP ingest a chunk holds tens of thousands of postings, and with a smaller
+    /// open run every chunk started a run of its own, three tiers below where this one starts (docs/performance.md,
+    /// "Session 15").
+    var openEntries: Int64 = 1_048_576
 
     /// The defaults.
     init() {}
