@@ -149,7 +149,12 @@ def test_queue_filters_sorts_and_shows_pseudonyms(alerting):
     rows = page.text.split("<tbody>")[1].split("</tbody>")[0].split("<tr")
     risks = [int(r.split('<td class="num">')[1].split("<")[0]) for r in rows if 'class="num"' in r]
     assert risks == sorted(risks, reverse=True) and risks
-    # The alert was resolved in the browser test (the first of this file).
+    # The alert was resolved in the browser test (the first of this file); where that test is skipped (no Chromium
+    # on the machine), it is resolved here through the CLI, so the filters below see the same states either way.
+    triage = create_key(server.data_dir, "lead", "triage")
+    if server.get(f"/v1/alerts/{alert['id']}", triage).json()["status"] != "resolved":
+        run_cli("alerts", "resolve", str(alert["id"]), "--disposition", "true_positive", "--server", server.url,
+                "--key", triage, check=True)
     r = s.get(server.url + "/alerts", params={"status": "open", "severity": alert["severity"]}, timeout=60)
     assert r.status_code == 200 and f'href="/alerts/{alert["id"]}"' not in r.text
     r = s.get(server.url + "/alerts", params={"status": "resolved"}, timeout=60)
