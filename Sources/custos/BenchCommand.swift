@@ -35,10 +35,15 @@ struct BenchCommand: AsyncParsableCommand {
         return out
     }
 
+    /// Throws unless `rate` (`--live-rate` of `bench store` and `bench http`) is absent or at least 1: checked before
+    /// any events are generated.
+    static func validateLiveRate(_ rate: Int?) throws {
+        if let rate, rate < 1 { throw ValidationError("--live-rate must be at least 1") }
+    }
+
     /// `events` restamped as if live, `rate` per second of event time from now, or as they are when `rate` is nil.
-    static func stampedLive(_ events: [AccessEvent], rate: Int?) throws -> [AccessEvent] {
-        guard let rate else { return events }
-        guard rate >= 1 else { throw ValidationErrorText("--live-rate must be at least 1") }
+    static func stampedLive(_ events: [AccessEvent], rate: Int?) -> [AccessEvent] {
+        guard let rate, rate >= 1 else { return events }
         let now = CustosAPI.systemClock().millisecondsSinceEpoch
         var stamped = events
         for i in stamped.indices {
@@ -154,9 +159,11 @@ struct BenchCommand: AsyncParsableCommand {
         )
         var liveRate: Int?
 
+        func validate() throws { try BenchCommand.validateLiveRate(liveRate) }
+
         func run() async throws {
             printError("Generating \(events) simulated events…")
-            let all = try BenchCommand.stampedLive(BenchCommand.events(events), rate: liveRate)
+            let all = BenchCommand.stampedLive(BenchCommand.events(events), rate: liveRate)
             var options = SQLiteStore.Options()
             options.pageSize = pageSize
             let sha = BenchCommand.sha256MegabytesPerSecond()
@@ -265,9 +272,11 @@ struct BenchCommand: AsyncParsableCommand {
         )
         var liveRate: Int?
 
+        func validate() throws { try BenchCommand.validateLiveRate(liveRate) }
+
         func run() async throws {
             printError("Generating \(events) simulated events…")
-            let all = try BenchCommand.stampedLive(BenchCommand.events(events, seed: 12), rate: liveRate)
+            let all = BenchCommand.stampedLive(BenchCommand.events(events, seed: 12), rate: liveRate)
             let bodies = BenchCommand.ndjsonBodies(all, batch: batch)
             let dir = try BenchCommand.temporaryDirectory("http")
             defer { try? FileManager.default.removeItem(atPath: dir) }
