@@ -139,6 +139,15 @@ final class PendingPostings: Sendable {
         for c in resumed { c.resume() }
     }
 
+    /// Whether the indexer should wait for more events before it writes a chunk: some wait, but fewer than `minimum`,
+    /// and nobody needs them in the index file now (no flush, no writer waiting for room, the tail not closing).
+    func isGathering(minimum: Int64) -> Bool {
+        state.withLock { s in
+            let waiting = s.appendedThrough - s.indexedThrough
+            return waiting > 0 && waiting < minimum && !s.closed && s.flushWaiters.isEmpty && s.roomWaiters.isEmpty
+        }
+    }
+
     /// Waits until the writer may run further ahead of the index file (backpressure on ingest).
     func waitForRoom() async {
         await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in

@@ -19,6 +19,8 @@ final class PostingIndexer: Sendable {
     let queue: DatabaseQueue
     let pending: PendingPostings
     let policy: PostingMergePolicy
+    /// How long new events gather before their chunk is written.
+    let gathering: PostingGathering
     private let task = Mutex<Task<Void, Never>?>(nil)
 
     /// Opens (creating if needed) the index file at `path`; the store attaches it afterwards.
@@ -49,10 +51,18 @@ final class PostingIndexer: Sendable {
     }
 
     /// An indexer over the opened index file `queue` of the store whose events are in `pool`, caught up with the
-    /// store (``catchUp(queue:pool:policy:)``) before it returns; `policy` says when its runs are merged.
-    init(queue: DatabaseQueue, pool: DatabasePool, limit: Int64, policy: PostingMergePolicy = .init()) throws {
+    /// store (``catchUp(queue:pool:policy:)``) before it returns; `policy` says when its runs are merged, `gathering`
+    /// how long new events wait to be written together.
+    init(
+        queue: DatabaseQueue,
+        pool: DatabasePool,
+        limit: Int64,
+        policy: PostingMergePolicy = .init(),
+        gathering: PostingGathering = .init()
+    ) throws {
         self.queue = queue
         self.policy = policy
+        self.gathering = gathering
         let head = try Self.catchUp(queue: queue, pool: pool, policy: policy)
         pending = PendingPostings(indexedThrough: head, limit: limit)
     }
@@ -98,6 +108,7 @@ final class PostingIndexer: Sendable {
             for await _ in pending.wakeups() {
                 while !Task.isCancelled {
                     do {
+                        try await gather()
                         if try await drainChunk(through: Int64.max) == false { break }
                         // One merge at a time between chunks, so new events keep being indexed during compaction.
                         _ = try await mergeStep()
@@ -109,6 +120,16 @@ final class PostingIndexer: Sendable {
             }
         }
         task.withLock { $0 = running }
+    }
+
+    /// Lets newly committed events gather into a bigger chunk (``PostingGathering``) unless somebody needs them in the
+    /// index file now, running the merges that are due meanwhile.
+    private func gather() async throws {
+        let deadline = ContinuousClock.now + gathering.delay
+        while !Task.isCancelled, pending.isGathering(minimum: gathering.events), ContinuousClock.now < deadline {
+            if try await mergeStep() { continue }
+            try? await Task.sleep(for: min(gathering.poll, deadline - ContinuousClock.now))
+        }
     }
 
     /// Writes the next chunk of pending postings below `through` to the index file; false when none was left.

@@ -29,7 +29,7 @@ struct PostingMergePolicy: Sendable, Equatable {
     var minimumRuns: Int = 8
     /// The size below which the newest run stays open: the next chunk's postings join it instead of starting a run of
     /// their own, so runs start above the first tiers (and are not merged again and again with other small runs)
-    /// while the indexer still writes every chunk as soon as it comes. About a million postings (those of 150,000 to
+    /// while the indexer still writes every chunk once it has gathered. About a million postings (those of 150,000 to
     /// 250,000 events): under concurrent HTTP ingest a chunk holds tens of thousands of postings, and with a smaller
     /// open run every chunk started a run of its own, three tiers below where this one starts (docs/performance.md,
     /// "Session 15").

@@ -33,6 +33,8 @@ public final class SQLiteStore: Sendable {
         public var indexesInBackground: Bool = true
         /// When the index file's runs are merged (tests set small figures to see many merges).
         var postingMerges = PostingMergePolicy()
+        /// How long the background indexer lets new events gather before it writes their postings together.
+        var postingGathering = PostingGathering()
         /// The size in bytes of the filter that spares the writer the index file's look-up of a new client id
         /// (``ClientIDFilter``; allocated once this process has appended ``clientIDFilterStartAfter`` events); 0
         /// turns it off.
@@ -106,7 +108,8 @@ public final class SQLiteStore: Sendable {
             queue: indexQueue,
             pool: pool,
             limit: options.indexesInBackground ? Int64(options.pendingPostingsLimit) : Int64.max,
-            policy: options.postingMerges
+            policy: options.postingMerges,
+            gathering: options.postingGathering
         )
         packer = RollupPacker(pool: pool)
         clientIDs = ClientIDFilter(
