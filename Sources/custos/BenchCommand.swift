@@ -35,23 +35,6 @@ struct BenchCommand: AsyncParsableCommand {
         return out
     }
 
-    /// Throws unless `rate` (`--live-rate` of `bench store` and `bench http`) is absent or at least 1: checked before
-    /// any events are generated.
-    static func validateLiveRate(_ rate: Int?) throws {
-        if let rate, rate < 1 { throw ValidationError("--live-rate must be at least 1") }
-    }
-
-    /// `events` restamped as if live, `rate` per second of event time from now, or as they are when `rate` is nil.
-    static func stampedLive(_ events: [AccessEvent], rate: Int?) -> [AccessEvent] {
-        guard let rate, rate >= 1 else { return events }
-        let now = CustosAPI.systemClock().millisecondsSinceEpoch
-        var stamped = events
-        for i in stamped.indices {
-            stamped[i].time = Timestamp(millisecondsSinceEpoch: now + Int64(i) * 1000 / Int64(rate))
-        }
-        return stamped
-    }
-
     /// `events` as NDJSON request bodies of `batch` events each (the last may be shorter).
     static func ndjsonBodies(_ events: [AccessEvent], batch: Int) -> [[UInt8]] {
         stride(from: 0, to: events.count, by: batch).map { start in
@@ -151,19 +134,11 @@ struct BenchCommand: AsyncParsableCommand {
         @Option(help: "Events to ingest.") var events: Int = 200_000
         @Option(help: "Events per transaction.") var batch: Int = 1000
         @Option(help: "Page size of the new database files, in bytes (default: SQLite's 4096).") var pageSize: Int?
-        @Option(
-            help: """
-                Stamp the events as if live, this many per second of event time from now (default: the simulation's \
-                own times, 60 days of history replayed).
-                """
-        )
-        var liveRate: Int?
-
-        func validate() throws { try BenchCommand.validateLiveRate(liveRate) }
+        @OptionGroup var live: BenchLiveRateOptions
 
         func run() async throws {
             printError("Generating \(events) simulated events…")
-            let all = BenchCommand.stampedLive(BenchCommand.events(events), rate: liveRate)
+            let all = live.stamped(BenchCommand.events(events))
             var options = SQLiteStore.Options()
             options.pageSize = pageSize
             let sha = BenchCommand.sha256MegabytesPerSecond()
@@ -206,7 +181,7 @@ struct BenchCommand: AsyncParsableCommand {
             printFlushed(
                 """
                 events \(all.count), batch \(batch), durable (WAL, synchronous=FULL), page size \(pageSize ?? 4096)\
-                \(liveRate.map { ", stamped live at \($0)/s" } ?? "")
+                \(live.reportSuffix)
                 raw SQLite inserts (baseline):   \(Int(n / raw)) events/s   \(rawCPU) µs CPU per event
                 store ingest:                    \(Int(n / ours)) events/s   ratio \(String(format: "%.2f", raw / ours))   \
                 \(oursCPU) µs CPU per event
@@ -264,19 +239,11 @@ struct BenchCommand: AsyncParsableCommand {
         @Option(help: "Events to send.") var events: Int = 200_000
         @Option(help: "Events per request.") var batch: Int = 1000
         @Option(help: "Concurrent clients.") var clients: Int = 8
-        @Option(
-            help: """
-                Stamp the events as if live, this many per second of event time from now (default: the simulation's \
-                own times, 60 days of history replayed).
-                """
-        )
-        var liveRate: Int?
-
-        func validate() throws { try BenchCommand.validateLiveRate(liveRate) }
+        @OptionGroup var live: BenchLiveRateOptions
 
         func run() async throws {
             printError("Generating \(events) simulated events…")
-            let all = BenchCommand.stampedLive(BenchCommand.events(events, seed: 12), rate: liveRate)
+            let all = live.stamped(BenchCommand.events(events, seed: 12))
             let bodies = BenchCommand.ndjsonBodies(all, batch: batch)
             let dir = try BenchCommand.temporaryDirectory("http")
             defer { try? FileManager.default.removeItem(atPath: dir) }
@@ -307,7 +274,7 @@ struct BenchCommand: AsyncParsableCommand {
             printFlushed(
                 """
                 HTTP ingest: \(all.count) events in \(bodies.count) NDJSON requests of \(batch), \(clients) clients\
-                \(liveRate.map { ", stamped live at \($0)/s" } ?? "")
+                \(live.reportSuffix)
                 \(Int(rate)) events/s over loopback, durable; \(failures) failed requests; \(stored) events stored
                 \(cpu) µs of CPU per event (server and clients: one process)
                 \(Int(indexedRate)) events/s acknowledged and indexed (deferred postings written), \(indexedCPU) µs of CPU \
