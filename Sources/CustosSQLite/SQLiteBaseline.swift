@@ -37,7 +37,7 @@ public enum SQLiteBaseline {
             try db.execute(sql: "PRAGMA journal_mode = WAL")
             for sql in SQLiteSchema.statements + SQLiteEventsTimeCoverSchema.statements { try db.execute(sql: sql) }
         }
-        let prepared = zip(events, EventClaims.commit(events)).map { PreparedEvent($0, $1) }
+        let prepared = EventClaims.commit(events)
         let received = Timestamp(millisecondsSinceEpoch: 1_795_420_800_000)
         let start = ContinuousClock.now
         var seq: Int64 = 0

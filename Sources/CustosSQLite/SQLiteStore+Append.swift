@@ -5,35 +5,6 @@ import Foundation
 import GRDB
 import GRDBSQLite
 
-/// An event with everything the insert needs computed before the write lock is taken (a class, so that the writer's
-/// loops pass a reference instead of copying the event's many strings).
-final class PreparedEvent: Sendable {
-    let event: AccessEvent
-    let body: [UInt8]
-    let keys: EventIndexKeys
-    /// Fresh claim salts (``EventClaims``) and the commitment they give.
-    let salts: [UInt8]
-    let commitment: TreeHash
-
-    convenience init(_ e: AccessEvent, _ committed: CommittedEvent) {
-        self.init(
-            e,
-            body: committed.body,
-            keys: committed.keys,
-            salts: committed.salts,
-            commitment: committed.commitment
-        )
-    }
-
-    init(_ e: AccessEvent, body: [UInt8], keys: EventIndexKeys, salts: [UInt8], commitment: TreeHash) {
-        event = e
-        self.body = body
-        self.keys = keys
-        self.salts = salts
-        self.commitment = commitment
-    }
-}
-
 /// A cell of a dataset rollup: one dataset, one time bucket (a UTC day or hour), one actor.
 struct RollupKey: Hashable {
     var dataset: String
@@ -69,12 +40,12 @@ extension SQLiteStore: EventStore {
         guard ledgerEnabled else {
             let prepared = requests.map { request in
                 request.map {
-                    PreparedEvent(
-                        $0,
+                    CommittedEvent(
+                        event: $0,
                         body: $0.canonicalBytes,
-                        keys: EventIndexKeys($0),
                         salts: [],
-                        commitment: MerkleTreeHasher.emptyTreeHash
+                        commitment: MerkleTreeHasher.emptyTreeHash,
+                        keys: EventIndexKeys($0)
                     )
                 }
             }
@@ -82,7 +53,7 @@ extension SQLiteStore: EventStore {
         }
         var flat = EventClaims.commitInParallel(requests.flatMap { $0 })[...]
         let committed = requests.map { request in request.map { _ in flat.removeFirst() } }
-        return try await append(requests, committed: committed, received: received)
+        return try await write(committed, received: received)
     }
 
     public func append(
@@ -95,13 +66,11 @@ extension SQLiteStore: EventStore {
         guard committed.count == requests.count, zip(requests, committed).allSatisfy({ $0.count == $1.count }) else {
             return try await append(requests, received: received)
         }
-        let prepared = zip(requests, committed).map { request, commits in
-            zip(request, commits).map { PreparedEvent($0, $1) }
-        }
-        return try await write(prepared, received: received)
+        // Each committed event carries its event: the requests themselves are not read again.
+        return try await write(committed, received: received)
     }
 
-    private func write(_ prepared: [[PreparedEvent]], received: Timestamp) async throws -> [AppendResult] {
+    private func write(_ prepared: [[CommittedEvent]], received: Timestamp) async throws -> [AppendResult] {
         do {
             let ledger = ledgerEnabled
             let pending = indexer.pending
@@ -144,7 +113,7 @@ extension SQLiteStore: EventStore {
     }
 
     private static func append(
-        _ requests: [[PreparedEvent]],
+        _ requests: [[CommittedEvent]],
         received: Timestamp,
         ledger: Bool,
         pending: PendingPostings,
@@ -167,7 +136,7 @@ extension SQLiteStore: EventStore {
         try clientIDs.catchUp(to: nextSeq, db: db)
         var entries: [PendingPostings.Entry] = []
         // The new events, written after the loop in seq order: `leaves[i]` is `inserts[i]`'s when the ledger is on.
-        var inserts: [(seq: Int64, prepared: PreparedEvent)] = []
+        var inserts: [(seq: Int64, prepared: CommittedEvent)] = []
         inserts.reserveCapacity(requests.reduce(0) { $0 + $1.count })
         let findIndexedID = try RawStatement(
             db,
@@ -175,7 +144,7 @@ extension SQLiteStore: EventStore {
         )
         let findBody = try RawStatement(db, "SELECT body FROM events WHERE seq = ?")
         // Client ids stored by this transaction, by hash (in front of the postings and the pending tail).
-        var committedIDs: [Int64: (seq: Int64, prepared: PreparedEvent)] = [:]
+        var committedIDs: [Int64: (seq: Int64, prepared: CommittedEvent)] = [:]
         var slots: [RollupKey: RollupTotals] = [:]
         var sessions: [SessionKey: SessionSummary] = [:]
         var results: [AppendResult] = []
@@ -199,13 +168,13 @@ extension SQLiteStore: EventStore {
                     }
                     continue
                 }
+                // A new id, as most are, is certainly absent from the filter, which holds every stored id: neither
+                // the index file nor the pending tail has it.
+                if clientIDs.certainlyAbsent(hash) { continue }
                 var candidates: [Int64] = []
-                // A new id, as most are, is certainly absent from the filter: no descent into the index file.
-                if !clientIDs.certainlyAbsent(hash) {
-                    findIndexedID.bind(1, hash)
-                    findIndexedID.bind(2, watermark)
-                    try findIndexedID.query { row in candidates.append(sqlite3_column_int64(row, 0)) }
-                }
+                findIndexedID.bind(1, hash)
+                findIndexedID.bind(2, watermark)
+                try findIndexedID.query { row in candidates.append(sqlite3_column_int64(row, 0)) }
                 candidates += pending.seqs(clientID: hash).filter { $0 >= watermark }
                 for seq in candidates {
                     findBody.bind(1, seq)
@@ -234,38 +203,21 @@ extension SQLiteStore: EventStore {
                     continue
                 }
                 let seq = nextSeq
-                let e = p.event
+                let time = p.event.time.millisecondsSinceEpoch
                 inserts.append((seq, p))
                 if ledger {
                     let entry = LedgerEntry(
                         sequenceNumber: UInt64(seq),
-                        eventTimeMilliseconds: e.time.millisecondsSinceEpoch,
+                        eventTimeMilliseconds: time,
                         commitment: p.commitment
                     )
-                    leaves.append(LedgerLeaf(entry: entry.encoded, hash: entry.leafHash))
+                    let encoded = entry.encoded
+                    leaves.append(LedgerLeaf(entry: encoded, hash: MerkleTreeHasher.leafHash(of: encoded)))
                 }
-                entries.append(.init(seq: seq, time: e.time.millisecondsSinceEpoch, keys: p.keys))
+                entries.append(.init(seq: seq, time: time, keys: p.keys))
                 if let hash = p.keys.clientID { committedIDs[hash] = (seq, p) }
-                if let dataset = e.resource?.dataset {
-                    let slot = e.time.millisecondsSinceEpoch.floorDivided(by: RollupLevel.fiveMinutely.width)
-                    slots[RollupKey(dataset: dataset, bucket: slot, actor: e.actor.id), default: .init()].add(e)
-                }
-                let sk = SessionKey(actor: e.actor.id, session: SessionSummary.key(of: e))
-                sessions[
-                    sk,
-                    default: SessionSummary(
-                        session: sk.session,
-                        actor: sk.actor,
-                        start: e.time,
-                        end: e.time,
-                        events: 0,
-                        rows: 0,
-                        bytes: 0,
-                        denied: 0,
-                        datasets: [],
-                        actions: [:]
-                    )
-                ].add(e)
+                // The event is read in place (a copy of it would retain each of its strings).
+                tally(p.event, slots: &slots, sessions: &sessions)
                 seqs.append(seq)
                 nextSeq += 1
                 stored += 1
@@ -300,9 +252,37 @@ extension SQLiteStore: EventStore {
         return (results, entries)
     }
 
+    /// Adds a new event to its five-minute rollup cell and its session.
+    private static func tally(
+        _ e: AccessEvent,
+        slots: inout [RollupKey: RollupTotals],
+        sessions: inout [SessionKey: SessionSummary]
+    ) {
+        if let dataset = e.resource?.dataset {
+            let slot = e.time.millisecondsSinceEpoch.floorDivided(by: RollupLevel.fiveMinutely.width)
+            slots[RollupKey(dataset: dataset, bucket: slot, actor: e.actor.id), default: .init()].add(e)
+        }
+        let sk = SessionKey(actor: e.actor.id, session: SessionSummary.key(of: e))
+        sessions[
+            sk,
+            default: SessionSummary(
+                session: sk.session,
+                actor: sk.actor,
+                start: e.time,
+                end: e.time,
+                events: 0,
+                rows: 0,
+                bytes: 0,
+                denied: 0,
+                datasets: [],
+                actions: [:]
+            )
+        ].add(e)
+    }
+
     /// Inserts the new events of a transaction, several per statement (``MultiRowInsert``).
     private static func insertEvents(
-        _ inserts: [(seq: Int64, prepared: PreparedEvent)],
+        _ inserts: [(seq: Int64, prepared: CommittedEvent)],
         leaves: [LedgerLeaf]?,
         received: Timestamp,
         db: Database
@@ -319,19 +299,18 @@ extension SQLiteStore: EventStore {
         let receivedMilliseconds = received.millisecondsSinceEpoch
         try insert.insert(count: inserts.count) { row, statement, first in
             let (seq, p) = inserts[row]
-            let e = p.event
             statement.bind(first, seq)
-            statement.bind(first + 1, e.time.millisecondsSinceEpoch)
+            statement.bind(first + 1, p.event.time.millisecondsSinceEpoch)
             statement.bind(first + 2, receivedMilliseconds)
             statement.bind(first + 3, p.keys.actor)
             statement.bind(first + 4, p.keys.session)
             statement.bind(first + 5, p.keys.action)
-            statement.bind(first + 6, Int64(OutcomeCode.of(e.outcome)))
+            statement.bind(first + 6, Int64(OutcomeCode.of(p.event.outcome)))
             statement.bind(first + 7, p.keys.dataset)
             statement.bind(first + 8, p.keys.resource)
             statement.bind(first + 9, p.keys.app)
-            statement.bind(first + 10, e.rows)
-            statement.bind(first + 11, e.bytes)
+            statement.bind(first + 10, p.event.rows)
+            statement.bind(first + 11, p.event.bytes)
             statement.bind(first + 12, p.keys.clientID)
             statement.bindBlob(first + 13, p.body)
             if let leaves {

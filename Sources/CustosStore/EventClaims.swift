@@ -108,6 +108,7 @@ public enum EventClaims {
                 }
                 out.append(
                     CommittedEvent(
+                        event: events[i],
                         body: body,
                         salts: Array(salts[first * SaltedClaim.saltSize..<claim * SaltedClaim.saltSize]),
                         commitment: ClaimCommitment.commitment(overDigests: digests),
@@ -120,14 +121,39 @@ public enum EventClaims {
     }
 }
 
-/// An event ready to store: its canonical body, claim salts, the commitment they give, and its index keys.
-public struct CommittedEvent: Sendable, Hashable {
+/// An event ready to store: the event with its canonical body, claim salts, the commitment they give, and its index
+/// keys.
+///
+/// A class, built on the submitter's task (``IngestPipeline/submit(_:)``): the single writer then passes references
+/// instead of copying each event's many strings, and does none of the building itself.
+public final class CommittedEvent: Sendable, Hashable {
+    /// The event.
+    public let event: AccessEvent
     /// The RFC 8785 canonical JSON of the event (equal to `AccessEvent.canonicalBytes`).
-    public var body: [UInt8]
+    public let body: [UInt8]
     /// The concatenated 16-byte claim salts, in claim order.
-    public var salts: [UInt8]
+    public let salts: [UInt8]
     /// The ``ClaimCommitment`` over the salted claims.
-    public var commitment: TreeHash
+    public let commitment: TreeHash
     /// The keys a store indexes the event by.
-    public var keys: EventIndexKeys
+    public let keys: EventIndexKeys
+
+    /// An event with its body, salts, commitment and keys as computed by ``EventClaims/commit(_:)-([AccessEvent])``.
+    public init(event: AccessEvent, body: [UInt8], salts: [UInt8], commitment: TreeHash, keys: EventIndexKeys) {
+        self.event = event
+        self.body = body
+        self.salts = salts
+        self.commitment = commitment
+        self.keys = keys
+    }
+
+    public static func == (a: CommittedEvent, b: CommittedEvent) -> Bool {
+        a.event == b.event && a.body == b.body && a.salts == b.salts && a.commitment == b.commitment
+            && a.keys == b.keys
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(body)
+        hasher.combine(salts)
+    }
 }

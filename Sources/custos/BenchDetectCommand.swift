@@ -295,8 +295,9 @@ extension BenchCommand {
                 clock: CustosAPI.systemClock,
                 observe: { _ in signal.signal() }
             )
+            let requests = BenchCommand.requests(all, batch: batch)
             let start = ContinuousClock.now
-            try await BenchCommand.submitConcurrently(all, batch: batch, to: pipeline)
+            try await BenchCommand.submitConcurrently(requests, to: pipeline)
             let ingested = ContinuousClock.now
             var findings = 0
             if let service {
