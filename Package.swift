@@ -36,9 +36,10 @@ let package = Package(
     targets: [
         // Pure logic: no I/O.
         .target(name: "CustosCore", swiftSettings: swiftSettings),
+        .target(name: "CCustosSHA256"),
         .target(
             name: "CustosLedger",
-            dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["CCustosSHA256", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: swiftSettings
         ),
         .target(name: "CustosPolicy", dependencies: ["CustosCore"], swiftSettings: swiftSettings),
@@ -113,7 +114,7 @@ let package = Package(
         ),
         .testTarget(
             name: "CustosLedgerTests",
-            dependencies: ["CustosLedger", "CustosCore"],
+            dependencies: ["CustosLedger", "CustosCore", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: swiftSettings
         ),
         .testTarget(

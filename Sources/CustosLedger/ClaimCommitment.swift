@@ -27,12 +27,13 @@ public struct ClaimCommitment: Hashable, Sendable {
     /// The commitment hash over a multiset of claim digests (sorted here; the input order does not matter).
     public static func commitment(overDigests digests: [TreeHash]) -> TreeHash {
         var input = Array("custos-commitment-v1".utf8)
+        input.reserveCapacity(input.count + 5 + TreeHash.byteCount * digests.count)
         input.append(0x00)
         input.appendBigEndian(UInt32(truncatingIfNeeded: digests.count))
         for digest in digests.sorted() {
             digest.withUnsafeBytes { input.append(contentsOf: $0) }
         }
-        return SHA256.hash(data: input).withUnsafeBytes { TreeHash(unsafeDigestBytes: $0) }
+        return input.withUnsafeBytes { OneShotSHA256.hash($0) }
     }
 
     /// A disclosure revealing the claims for which `isRevealed` returns true and only the digests of the others.

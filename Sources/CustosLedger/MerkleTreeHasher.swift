@@ -15,15 +15,10 @@ public enum MerkleTreeHasher {
 
     /// The leaf hash of one log entry: `SHA-256(0x00 ‖ data)`.
     public static func leafHash(of data: some Sequence<UInt8>) -> TreeHash {
-        var hasher = SHA256()
-        withUnsafeBytes(of: UInt8(0x00)) { hasher.update(bufferPointer: $0) }
-        let hashedInPlace: Void? = data.withContiguousStorageIfAvailable {
-            hasher.update(bufferPointer: UnsafeRawBufferPointer($0))
+        if let hash = data.withContiguousStorageIfAvailable({ leafHash(of: UnsafeRawBufferPointer($0)) }) {
+            return hash
         }
-        if hashedInPlace == nil {
-            Array(data).withUnsafeBytes { hasher.update(bufferPointer: $0) }
-        }
-        return hasher.finalize().withUnsafeBytes { TreeHash(unsafeDigestBytes: $0) }
+        return Array(data).withUnsafeBytes { leafHash(of: $0) }
     }
 
     /// The leaf hash of one log entry held in memory: `SHA-256(0x00 ‖ data)`, hashed in one call from a copy on the
@@ -38,9 +33,7 @@ public enum MerkleTreeHasher {
         return withUnsafeTemporaryAllocation(byteCount: data.count + 1, alignment: 8) { input in
             input[0] = 0x00
             if let base = data.baseAddress { (input.baseAddress! + 1).copyMemory(from: base, byteCount: data.count) }
-            return SHA256.hash(data: UnsafeRawBufferPointer(input)).withUnsafeBytes {
-                TreeHash(unsafeDigestBytes: $0)
-            }
+            return OneShotSHA256.hash(UnsafeRawBufferPointer(input))
         }
     }
 
@@ -51,9 +44,7 @@ public enum MerkleTreeHasher {
             input[0] = 0x01
             left.withUnsafeBytes { (input.baseAddress! + 1).copyMemory(from: $0.baseAddress!, byteCount: 32) }
             right.withUnsafeBytes { (input.baseAddress! + 33).copyMemory(from: $0.baseAddress!, byteCount: 32) }
-            return SHA256.hash(data: UnsafeRawBufferPointer(input)).withUnsafeBytes {
-                TreeHash(unsafeDigestBytes: $0)
-            }
+            return OneShotSHA256.hash(UnsafeRawBufferPointer(input))
         }
     }
 

@@ -36,9 +36,7 @@ extension SaltedClaim {
                 put(UnsafeRawBufferPointer(nameBytes))
                 withUnsafeBytes(of: UInt32(truncatingIfNeeded: value.count).bigEndian) { put($0) }
                 put(value)
-                var hasher = SHA256()
-                hasher.update(bufferPointer: UnsafeRawBufferPointer(buffer))
-                return hasher.finalize().withUnsafeBytes { TreeHash(unsafeDigestBytes: $0) }
+                return OneShotSHA256.hash(UnsafeRawBufferPointer(buffer))
             }
         }
     }
