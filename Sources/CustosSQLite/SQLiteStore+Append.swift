@@ -19,19 +19,20 @@ private struct SessionKey: Hashable {
 
 extension SessionSummary {
     /// The session key of an event: its host session id, or `@YYYY-MM-DD` (UTC) when it has none.
-    static func key(of e: AccessEvent) -> String {
-        e.actor.session ?? "@" + String(e.time.rfc3339.prefix(10))
+    static func key(session: String?, time: Timestamp) -> String {
+        session ?? "@" + String(time.rfc3339.prefix(10))
     }
 
-    mutating func add(_ e: AccessEvent) {
-        start = min(start, e.time)
-        end = max(end, e.time)
+    /// Adds a committed event, reading its fields in place (a copy of the event would retain each of its strings).
+    mutating func add(_ p: CommittedEvent) {
+        start = min(start, p.event.time)
+        end = max(end, p.event.time)
         events += 1
-        rows += e.rows ?? 0
-        bytes += e.bytes ?? 0
-        if e.outcome == .denied { denied += 1 }
-        if let d = e.resource?.dataset, !datasets.contains(d), datasets.count < 32 { datasets.append(d) }
-        actions[e.action, default: 0] += 1
+        rows += p.event.rows ?? 0
+        bytes += p.event.bytes ?? 0
+        if p.event.outcome == .denied { denied += 1 }
+        if let d = p.event.resource?.dataset, !datasets.contains(d), datasets.count < 32 { datasets.append(d) }
+        actions[p.event.action, default: 0] += 1
     }
 }
 
@@ -216,8 +217,7 @@ extension SQLiteStore: EventStore {
                 }
                 entries.append(.init(seq: seq, time: time, keys: p.keys))
                 if let hash = p.keys.clientID { committedIDs[hash] = (seq, p) }
-                // The event is read in place (a copy of it would retain each of its strings).
-                tally(p.event, slots: &slots, sessions: &sessions)
+                tally(p, slots: &slots, sessions: &sessions)
                 seqs.append(seq)
                 nextSeq += 1
                 stored += 1
@@ -252,24 +252,36 @@ extension SQLiteStore: EventStore {
         return (results, entries)
     }
 
-    /// Adds a new event to its five-minute rollup cell and its session.
+    /// Adds a new event to its five-minute rollup cell and its session (its fields read in place, as above).
     private static func tally(
-        _ e: AccessEvent,
+        _ p: CommittedEvent,
         slots: inout [RollupKey: RollupTotals],
         sessions: inout [SessionKey: SessionSummary]
     ) {
-        if let dataset = e.resource?.dataset {
-            let slot = e.time.millisecondsSinceEpoch.floorDivided(by: RollupLevel.fiveMinutely.width)
-            slots[RollupKey(dataset: dataset, bucket: slot, actor: e.actor.id), default: .init()].add(e)
+        let time = p.event.time
+        if let dataset = p.event.resource?.dataset {
+            let ms = time.millisecondsSinceEpoch
+            slots[
+                RollupKey(
+                    dataset: dataset,
+                    bucket: ms.floorDivided(by: RollupLevel.fiveMinutely.width),
+                    actor: p.event.actor.id
+                ),
+                default: .init()
+            ]
+            .add(events: 1, rows: p.event.rows ?? 0, bytes: p.event.bytes ?? 0, first: ms, last: ms)
         }
-        let sk = SessionKey(actor: e.actor.id, session: SessionSummary.key(of: e))
+        let sk = SessionKey(
+            actor: p.event.actor.id,
+            session: SessionSummary.key(session: p.event.actor.session, time: time)
+        )
         sessions[
             sk,
             default: SessionSummary(
                 session: sk.session,
                 actor: sk.actor,
-                start: e.time,
-                end: e.time,
+                start: time,
+                end: time,
                 events: 0,
                 rows: 0,
                 bytes: 0,
@@ -277,7 +289,7 @@ extension SQLiteStore: EventStore {
                 datasets: [],
                 actions: [:]
             )
-        ].add(e)
+        ].add(p)
     }
 
     /// Inserts the new events of a transaction, several per statement (``MultiRowInsert``).
