@@ -28,12 +28,31 @@ final class PendingPostings: Sendable {
         var indexedThrough: Int64
         /// The first seq not yet handed over by the writer.
         var appendedThrough: Int64
-        /// Client-id hash → seqs, for the entries in `chunks`.
-        var clientIDs: [Int64: [Int64]] = [:]
+        /// Client-id hash → seq, for the entries in `chunks`: the first held entry with the hash here, any further
+        /// ones (hash collisions, rare) in ``moreClientIDs``, so that the common case allocates no array per event.
+        var clientIDs: [Int64: Int64] = [:]
+        /// Client-id hash → the seqs of further held entries with a hash already in ``clientIDs``.
+        var moreClientIDs: [Int64: [Int64]] = [:]
         var flushWaiters: [(seq: Int64, continuation: CheckedContinuation<Void, Never>)] = []
         var roomWaiters: [CheckedContinuation<Void, Never>] = []
         var wake: AsyncStream<Void>.Continuation?
         var closed = false
+
+        /// Forgets that the entry `seq` has the client-id hash `c`.
+        mutating func removeClientID(_ c: Int64, seq: Int64) {
+            guard let first = clientIDs[c] else { return }
+            guard first == seq else {
+                moreClientIDs[c]?.removeAll { $0 == seq }
+                if moreClientIDs[c]?.isEmpty == true { moreClientIDs[c] = nil }
+                return
+            }
+            if var more = moreClientIDs[c], !more.isEmpty {
+                clientIDs[c] = more.removeFirst()
+                moreClientIDs[c] = more.isEmpty ? nil : more
+            } else {
+                clientIDs[c] = nil
+            }
+        }
     }
 
     private let state: Mutex<State>
@@ -76,7 +95,14 @@ final class PendingPostings: Sendable {
         guard let last = entries.last else { return }
         let wake = state.withLock { s -> AsyncStream<Void>.Continuation? in
             s.chunks.append(Chunk(entries))
-            for e in entries { if let c = e.keys.clientID { s.clientIDs[c, default: []].append(e.seq) } }
+            for e in entries {
+                guard let c = e.keys.clientID else { continue }
+                if let first = s.clientIDs.updateValue(e.seq, forKey: c) {
+                    // The first seq stays where it was; this one joins the rest.
+                    s.clientIDs[c] = first
+                    s.moreClientIDs[c, default: []].append(e.seq)
+                }
+            }
             s.appendedThrough = max(s.appendedThrough, last.seq + 1)
             return s.wake
         }
@@ -91,9 +117,8 @@ final class PendingPostings: Sendable {
             guard drop > 0 else { return }
             for chunk in s.chunks[..<drop] {
                 for e in chunk.entries {
-                    guard let c = e.keys.clientID, var seqs = s.clientIDs[c] else { continue }
-                    seqs.removeAll { $0 == e.seq }
-                    s.clientIDs[c] = seqs.isEmpty ? nil : seqs
+                    guard let c = e.keys.clientID else { continue }
+                    s.removeClientID(c, seq: e.seq)
                 }
             }
             s.chunks.removeFirst(drop)
@@ -102,7 +127,10 @@ final class PendingPostings: Sendable {
 
     /// The seqs of held entries with this client-id hash.
     func seqs(clientID: Int64) -> [Int64] {
-        state.withLock { $0.clientIDs[clientID] ?? [] }
+        state.withLock { s in
+            guard let first = s.clientIDs[clientID] else { return [] }
+            return [first] + (s.moreClientIDs[clientID] ?? [])
+        }
     }
 
     /// Up to `maximum` held entries from `seq` on, for the indexer.
