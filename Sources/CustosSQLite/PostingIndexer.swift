@@ -22,6 +22,8 @@ final class PostingIndexer: Sendable {
     /// How long new events gather before their chunk is written.
     let gathering: PostingGathering
     private let task = Mutex<Task<Void, Never>?>(nil)
+    /// Where the background task's writes run, at a lower priority than the writer's (``BackgroundThread``).
+    private let thread = Mutex<BackgroundThread?>(nil)
 
     /// Opens (creating if needed) the index file at `path`; the store attaches it afterwards.
     static func openFile(path: String) throws -> DatabaseQueue {
@@ -104,6 +106,7 @@ final class PostingIndexer: Sendable {
 
     /// Starts the background task that drains the pending postings into the index file.
     func start() {
+        thread.withLock { $0 = BackgroundThread(name: "custos-indexer") }
         let running = Task.detached { [self] in
             for await _ in pending.wakeups() {
                 while !Task.isCancelled {
@@ -138,7 +141,7 @@ final class PostingIndexer: Sendable {
         let entries = pending.entries(from: from, maximum: Self.chunkSize).filter { $0.seq < through }
         guard let last = entries.last else { return false }
         let open = policy.openEntries
-        try await queue.write { db in try Self.write(entries, through: last.seq + 1, openEntries: open, db: db) }
+        try await write { db in try Self.write(entries, through: last.seq + 1, openEntries: open, db: db) }
         pending.markIndexed(through: last.seq + 1)
         return true
     }
@@ -146,13 +149,22 @@ final class PostingIndexer: Sendable {
     /// Merges the next runs the policy names, in one transaction; false when the runs are settled.
     func mergeStep() async throws -> Bool {
         let policy = policy
-        return try await queue.write { db in try PostingRuns.mergeStep(policy: policy, db: db) }
+        return try await write { db in try PostingRuns.mergeStep(policy: policy, db: db) }
+    }
+
+    /// Runs `updates` in a write transaction of the index file: on the background thread once the task is started,
+    /// else as any caller's write.
+    private func write<T: Sendable>(_ updates: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        guard let thread = thread.withLock({ $0 }) else { return try await queue.write(updates) }
+        let queue = queue
+        return try await thread.run { try queue.write(updates) }
     }
 
     /// Stops the background task (what it has not written is re-derived on the next open).
     func stop() {
         pending.close()
         task.withLock { $0?.cancel() }
+        thread.withLock { $0?.close() }
     }
 
     /// Waits until every event up to and including `seq` has its postings in the index file.

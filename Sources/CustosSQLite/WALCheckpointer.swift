@@ -17,6 +17,8 @@ final class WALCheckpointer: Sendable {
     private let wake: AsyncStream<Void>.Continuation
     private let wakeups: AsyncStream<Void>
     private let task = Mutex<Task<Void, Never>?>(nil)
+    /// Where the checkpoints run, at a lower priority than the writer (``BackgroundThread``).
+    private let thread = Mutex<BackgroundThread?>(nil)
     /// Frames in the log at the last checkpoint (of either connection).
     private let logFrames = Atomic<Int>(0)
 
@@ -31,11 +33,16 @@ final class WALCheckpointer: Sendable {
 
     /// Starts the background task.
     func start() {
+        let thread = BackgroundThread(name: "custos-checkpointer")
+        self.thread.withLock { $0 = thread }
         let running = Task.detached { [weak self, wakeups] in
             for await _ in wakeups {
                 guard let self, !Task.isCancelled else { return }
+                let queue = queue
                 // Busy when the writer is closing the gap at the same moment: the next commit asks again.
-                if let result = try? await queue.writeWithoutTransaction({ db in try db.checkpoint(.passive) }) {
+                if let result = try? await thread.run({
+                    try queue.writeWithoutTransaction { db in try db.checkpoint(.passive) }
+                }) {
                     logFrames.store(result.walFrameCount, ordering: .relaxed)
                 }
             }
@@ -61,5 +68,6 @@ final class WALCheckpointer: Sendable {
     func stop() {
         wake.finish()
         task.withLock { $0?.cancel() }
+        thread.withLock { $0?.close() }
     }
 }
