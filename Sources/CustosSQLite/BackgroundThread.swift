@@ -9,7 +9,8 @@ import Synchronization
 /// `pendingPostingsLimit` events behind, and closes the log's gap itself when the checkpoints lag. The nice value is
 /// per thread on Linux, so only this thread is lowered; GRDB runs a synchronous access on the calling thread.
 final class BackgroundThread: Sendable {
-    /// How much lower than the process's own priority the thread runs (a nice value: 0–19).
+    /// The nice value the thread runs at (0 is the default, 19 the lowest priority); a process started at a higher
+    /// (lower-priority) value keeps its own, since an unprivileged thread cannot lower its nice value.
     static let niceness: Int32 = 10
 
     private struct Jobs {
