@@ -55,10 +55,11 @@ let package = Package(
 
         // Storage.
         .target(name: "CustosStore", dependencies: ["CustosCore", "CustosLedger"], swiftSettings: swiftSettings),
+        .target(name: "CCustosSQLiteConfig", linkerSettings: [.linkedLibrary("sqlite3")]),
         .target(
             name: "CustosSQLite",
             dependencies: [
-                "CustosStore", "CustosLedger",
+                "CustosStore", "CustosLedger", "CCustosSQLiteConfig",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],

@@ -27,6 +27,7 @@ final class PostingIndexer: Sendable {
 
     /// Opens (creating if needed) the index file at `path`; the store attaches it afterwards.
     static func openFile(path: String) throws -> DatabaseQueue {
+        _ = SQLiteLibrary.configured
         var config = Configuration()
         config.label = "custos-postings"
         config.busyMode = .timeout(30)

@@ -18,6 +18,8 @@ public enum SQLiteBaseline {
         directory: String,
         options: SQLiteStore.Options = .init()
     ) throws -> Double {
+        // The same process-wide SQLite options as the store's (it may open first).
+        _ = SQLiteLibrary.configured
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         var config = Configuration()
         let durable = options.durable

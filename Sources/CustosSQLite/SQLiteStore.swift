@@ -73,6 +73,7 @@ public final class SQLiteStore: Sendable {
 
     /// Opens (creating if needed) the store at a database file path.
     public init(path: String, options: Options = Options()) throws {
+        _ = SQLiteLibrary.configured
         var config = Configuration()
         config.maximumReaderCount = options.maximumReaders
         config.label = "custos"

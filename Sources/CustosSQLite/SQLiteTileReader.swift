@@ -59,6 +59,7 @@ private final class TileConnection {
     private let selectFullUpper: OpaquePointer
 
     init(path: String) throws {
+        _ = SQLiteLibrary.configured
         var handle: OpaquePointer?
         let flags = SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX
         guard sqlite3_open_v2(path, &handle, flags, nil) == SQLITE_OK, let handle else {

@@ -24,6 +24,7 @@ final class WALCheckpointer: Sendable {
 
     /// A checkpointer for the store file at `path` (it does nothing until ``start()``).
     init(path: String, restartFrames: Int) throws {
+        _ = SQLiteLibrary.configured
         var config = Configuration()
         config.label = "custos-checkpoint"
         queue = try DatabaseQueue(path: path, configuration: config)
